@@ -1,0 +1,15 @@
+//! Interpreter discovery shared by the sample corpus, the harness and the tests.
+//!
+//! Candidates come from pyenv's versions, `python3.X`/`python3.Xd`/`python3.Xt` on
+//! `PATH` and explicit paths; each is asked what it is by running an embedded probe
+//! (`probe.py`) that answers in JSON, so nothing is guessed from file names.
+
+mod discover;
+mod error;
+mod interpreter;
+mod probe;
+
+pub use discover::{Discovery, Skipped, discover, pyenv_root};
+pub use error::ProbeError;
+pub use interpreter::{Interpreter, Origin, Version};
+pub use probe::probe;

@@ -1,0 +1,47 @@
+# Asked of every candidate interpreter by extinspect's discovery: what are you?
+# Runs on Python 2.7 and every 3.x, so that old interpreters are recognised (and
+# then skipped by version) instead of failing to parse. Prints one JSON object.
+import json
+import os
+import sys
+import sysconfig
+
+
+def config(name):
+    value = sysconfig.get_config_var(name)
+    return value if value not in ("", None) else None
+
+
+def lib_dynload():
+    # sys.path is what the interpreter really searches; DESTSHARED is where the
+    # build meant to install (the two differ on relocated or distro builds).
+    for entry in sys.path:
+        if os.path.basename(entry.rstrip(os.sep)) == "lib-dynload" and os.path.isdir(entry):
+            return entry
+    dest = config("DESTSHARED")
+    return dest if dest and os.path.isdir(dest) else None
+
+
+include = sysconfig.get_paths().get("include") or config("INCLUDEPY")
+has_headers = bool(include) and os.path.isfile(os.path.join(include, "Python.h"))
+json.dump(
+    {
+        "executable": os.path.realpath(sys.executable),
+        "implementation": getattr(sys, "implementation", None) and sys.implementation.name or "cpython",
+        "version": list(sys.version_info[:3]),
+        "abiflags": getattr(sys, "abiflags", ""),
+        "debug": hasattr(sys, "gettotalrefcount"),
+        "free_threaded": bool(config("Py_GIL_DISABLED")),
+        "ext_suffix": config("EXT_SUFFIX") or config("SO"),
+        "soabi": config("SOABI"),
+        "multiarch": config("MULTIARCH"),
+        "platform": sysconfig.get_platform(),
+        "include_dir": include if has_headers else None,
+        "lib_dynload": lib_dynload(),
+        "libdir": config("LIBDIR"),
+        "ldlibrary": config("LDLIBRARY"),
+        "shared": bool(config("Py_ENABLE_SHARED")),
+        "pointer_size": 8 if sys.maxsize > 2**32 else 4,
+    },
+    sys.stdout,
+)

@@ -1,0 +1,40 @@
+/*
+ * module:    abort_reinit
+ * python:    3.8-3.13
+ * inspector: abi3-candidate
+ * harness:   reimport-crash, reinit-crash
+ *
+ * Like refuse_reinit, but where that one raises ImportError this one calls
+ * abort(): any second initialisation in the process (re-import, subinterpreter,
+ * new runtime after Py_Finalize) kills it with SIGABRT.
+ *
+ * Inspector: nothing visible statically (abi3-candidate, info).
+ * Harness: a crash by SIGABRT in `exec_module` (abort_reinit.c) at the second
+ * initialisation, in every scenario that initialises twice.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdlib.h>
+
+static int initialised = 0;
+
+static int exec_module(PyObject *module) {
+    if (initialised) {
+        abort();
+    }
+    initialised = 1;
+    return 0;
+}
+
+static PyModuleDef_Slot slots[] = {
+    {Py_mod_exec, (void *)exec_module},
+    {0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "abort_reinit", "Aborts on a second initialisation.", 0, NULL, slots,
+};
+
+PyMODINIT_FUNC PyInit_abort_reinit(void) {
+    return PyModuleDef_Init(&module_def);
+}

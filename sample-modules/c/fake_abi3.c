@@ -1,0 +1,43 @@
+/*
+ * module:    fake_abi3
+ * suffix:    abi3
+ * python:    3.8-3.13
+ * inspector: abi3-violation
+ * harness:   clean
+ *
+ * Named `.abi3.so` but compiled against the full C API: it calls
+ * PyUnicode_AsUTF8, which is not in the stable ABI (only
+ * PyUnicode_AsUTF8AndSize is, from 3.10). It happens to load on the version it
+ * was built for, which is how such wheels get published; on other versions it
+ * may fail to load or misbehave.
+ *
+ * Inspector: abi3-violation naming PyUnicode_AsUTF8 ("not in the stable ABI").
+ * Harness: clean on the interpreter it was built with.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+static PyObject *first_char(PyObject *module, PyObject *text) {
+    const char *utf8 = PyUnicode_AsUTF8(text);
+    if (utf8 == NULL) {
+        return NULL;
+    }
+    return PyLong_FromLong((unsigned char)utf8[0]);
+}
+
+static PyMethodDef methods[] = {
+    {"first_char", first_char, METH_O, "First byte of the UTF-8 form of a str."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyModuleDef_Slot slots[] = {
+    {0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "fake_abi3", "Full API, abi3 name.", 0, methods, slots,
+};
+
+PyMODINIT_FUNC PyInit_fake_abi3(void) {
+    return PyModuleDef_Init(&module_def);
+}

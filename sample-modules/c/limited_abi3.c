@@ -1,0 +1,43 @@
+/*
+ * module:    limited_abi3
+ * suffix:    abi3
+ * python:    3.8-3.13
+ * limited-api: 3.8
+ * inspector: clean
+ * harness:   clean
+ *
+ * A genuine limited-API module: compiled with Py_LIMITED_API = 3.8 and named
+ * `.abi3.so`, so one binary loads in CPython 3.8 and every later version.
+ * Every C-API symbol it imports is in the stable ABI as of 3.8.
+ *
+ * Inspector: nothing (no abi3-violation with --abi3-min 3.8).
+ * Harness: clean on 3.8 and every newer interpreter.
+ */
+#define Py_LIMITED_API 0x03080000
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+static PyObject *add(PyObject *module, PyObject *args) {
+    long a, b;
+    if (!PyArg_ParseTuple(args, "ll", &a, &b)) {
+        return NULL;
+    }
+    return PyLong_FromLong(a + b);
+}
+
+static PyMethodDef methods[] = {
+    {"add", add, METH_VARARGS, "a + b, through the limited API."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyModuleDef_Slot slots[] = {
+    {0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "limited_abi3", "Limited API 3.8.", 0, methods, slots,
+};
+
+PyMODINIT_FUNC PyInit_limited_abi3(void) {
+    return PyModuleDef_Init(&module_def);
+}

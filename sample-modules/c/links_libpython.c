@@ -1,0 +1,38 @@
+/*
+ * module:    links_libpython
+ * python:    3.8-3.13
+ * links:     libpython
+ * inspector: links-libpython, abi3-candidate
+ * harness:   clean
+ *
+ * Linked against libpython (-lpython3.X), as builds that copy an embedding
+ * recipe often are. It loads in the interpreter it was built for, but pulls in
+ * a second copy of the runtime under a statically linked python, and pins the
+ * exact libpython soname, which manylinux forbids.
+ *
+ * Inspector: links-libpython (warning) naming the libpython soname.
+ * Harness: clean under the shared-libpython interpreter it was built for.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+static PyObject *ping(PyObject *module, PyObject *unused) {
+    return PyLong_FromLong(1);
+}
+
+static PyMethodDef methods[] = {
+    {"ping", ping, METH_NOARGS, "Return 1."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyModuleDef_Slot slots[] = {
+    {0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "links_libpython", "Linked against libpython.", 0, methods, slots,
+};
+
+PyMODINIT_FUNC PyInit_links_libpython(void) {
+    return PyModuleDef_Init(&module_def);
+}

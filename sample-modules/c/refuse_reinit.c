@@ -1,0 +1,42 @@
+/*
+ * module:    refuse_reinit
+ * python:    3.8-3.13
+ * inspector: abi3-candidate
+ * harness:   reimport-refused, reinit-refused
+ *
+ * Keeps a C static that says it has been initialised and, like numpy, refuses
+ * any second initialisation in the same process with
+ * ImportError("cannot load module more than once per process"): a re-import
+ * after removal from sys.modules, an import in a subinterpreter, and an import
+ * after Py_Finalize/Py_Initialize all fail cleanly.
+ *
+ * Inspector: nothing visible statically (abi3-candidate, info).
+ * Harness: reimport-refused (info) and reinit-refused (info); subinterpreter
+ * imports fail with the same ImportError.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+static int initialised = 0;
+
+static int exec_module(PyObject *module) {
+    if (initialised) {
+        PyErr_SetString(PyExc_ImportError, "cannot load module more than once per process");
+        return -1;
+    }
+    initialised = 1;
+    return 0;
+}
+
+static PyModuleDef_Slot slots[] = {
+    {Py_mod_exec, (void *)exec_module},
+    {0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "refuse_reinit", "Refuses a second initialisation.", 0, NULL, slots,
+};
+
+PyMODINIT_FUNC PyInit_refuse_reinit(void) {
+    return PyModuleDef_Init(&module_def);
+}

@@ -1,0 +1,279 @@
+//! The corpus as its sources describe it: every sample's header comment says
+//! what the sample is (module name, supported versions, build variant) and what
+//! the inspector and the harness must report about it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use interpreters::Version;
+
+use crate::BuildError;
+
+/// The directory holding the sample sources (`c/`, `pyo3/`).
+pub fn source_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    C,
+    Pyo3,
+}
+
+/// `X.Y-X.Y`, inclusive at both ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionRange {
+    pub min: (u32, u32),
+    pub max: (u32, u32),
+}
+
+impl VersionRange {
+    pub fn contains(&self, version: Version) -> bool {
+        (self.min..=self.max).contains(&version.feature())
+    }
+}
+
+/// One sample module, as its header describes it.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// Source file stem (C) or crate name (PyO3); unique in the corpus.
+    pub id: String,
+    pub language: Language,
+    /// The import name the file is named for (may be non-ASCII).
+    pub module: String,
+    pub source: PathBuf,
+    pub python: VersionRange,
+    /// Named with the stable-ABI suffix (`.abi3.so`) instead of the version tag.
+    pub abi3_suffix: bool,
+    /// Compiled with `Py_LIMITED_API` set to this version.
+    pub limited_api: Option<(u32, u32)>,
+    pub links_libpython: bool,
+    /// Check ids the inspector must report (empty: clean).
+    pub inspector: Vec<String>,
+    /// Finding ids the harness must report (empty: clean).
+    pub harness: Vec<String>,
+    /// The header's prose.
+    pub description: String,
+}
+
+impl Sample {
+    pub fn supports(&self, version: Version) -> bool {
+        self.python.contains(version)
+    }
+
+    /// The module's file name for a platform whose version-tagged suffix is
+    /// `ext_suffix` and whose stable-ABI suffix is `abi3_suffix`.
+    pub fn file_name(&self, ext_suffix: &str, abi3_suffix: &str) -> String {
+        let suffix = if self.abi3_suffix {
+            abi3_suffix
+        } else {
+            ext_suffix
+        };
+        format!("{}{suffix}", self.module)
+    }
+}
+
+/// Every sample in the corpus, C first, each group sorted by id.
+pub fn catalog() -> Result<Vec<Sample>, BuildError> {
+    let root = source_root();
+    let mut samples = Vec::new();
+    for path in sorted_entries(&root.join("c"))? {
+        if path.extension().is_some_and(|e| e == "c") {
+            let text = read(&path)?;
+            let header = c_header(&text).ok_or_else(|| missing_header(&path))?;
+            samples.push(parse(&path, stem(&path), Language::C, &header)?);
+        }
+    }
+    for dir in sorted_entries(&root.join("pyo3"))? {
+        let lib = dir.join("src/lib.rs");
+        if lib.is_file() {
+            let text = read(&lib)?;
+            let header = rust_header(&text).ok_or_else(|| missing_header(&lib))?;
+            samples.push(parse(&lib, stem(&dir), Language::Pyo3, &header)?);
+        }
+    }
+    Ok(samples)
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, BuildError> {
+    let entries = fs::read_dir(dir).map_err(|e| BuildError::io(dir, e))?;
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    Ok(paths)
+}
+
+fn read(path: &Path) -> Result<String, BuildError> {
+    fs::read_to_string(path).map_err(|e| BuildError::io(path, e))
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn missing_header(path: &Path) -> BuildError {
+    BuildError::Header {
+        path: path.to_path_buf(),
+        message: "the file must open with its header comment".into(),
+    }
+}
+
+/// The lines of the leading `/* ... */` comment, without the ` * ` margin.
+fn c_header(text: &str) -> Option<Vec<String>> {
+    let body = text.trim_start().strip_prefix("/*")?;
+    let body = &body[..body.find("*/")?];
+    Some(
+        body.lines()
+            .map(|l| {
+                let l = l.trim();
+                l.strip_prefix('*').unwrap_or(l).trim().to_owned()
+            })
+            .collect(),
+    )
+}
+
+/// The leading `//!` lines.
+fn rust_header(text: &str) -> Option<Vec<String>> {
+    let lines: Vec<String> = text
+        .lines()
+        .map_while(|l| l.trim().strip_prefix("//!"))
+        .map(|l| l.trim().to_owned())
+        .collect();
+    (!lines.is_empty()).then_some(lines)
+}
+
+fn parse(
+    path: &Path,
+    id: String,
+    language: Language,
+    lines: &[String],
+) -> Result<Sample, BuildError> {
+    let bad = |message: String| BuildError::Header {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut module = None;
+    let mut python = None;
+    let mut sample = Sample {
+        id,
+        language,
+        module: String::new(),
+        source: path.to_path_buf(),
+        python: VersionRange {
+            min: (0, 0),
+            max: (0, 0),
+        },
+        abi3_suffix: false,
+        limited_api: None,
+        links_libpython: false,
+        inspector: Vec::new(),
+        harness: Vec::new(),
+        description: String::new(),
+    };
+    // Keys come first, one per line; the first blank line after them starts the prose.
+    let start = lines
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(lines.len());
+    let end = lines[start..]
+        .iter()
+        .position(|l| l.is_empty())
+        .map_or(lines.len(), |p| start + p);
+    for line in &lines[start..end] {
+        let Some((key, value)) = line.split_once(':') else {
+            return Err(bad(format!("expected `key: value`, found {line:?}")));
+        };
+        let value = value.trim();
+        match key.trim() {
+            "module" => module = Some(value.to_owned()),
+            "python" => {
+                python = Some(
+                    parse_range(value).ok_or_else(|| bad(format!("bad python range {value:?}")))?,
+                )
+            }
+            "suffix" if value == "abi3" => sample.abi3_suffix = true,
+            "limited-api" => {
+                sample.limited_api = Some(
+                    parse_version(value)
+                        .ok_or_else(|| bad(format!("bad limited-api {value:?}")))?,
+                );
+                sample.abi3_suffix = true;
+            }
+            "links" if value == "libpython" => sample.links_libpython = true,
+            "inspector" => sample.inspector = ids(value),
+            "harness" => sample.harness = ids(value),
+            other => return Err(bad(format!("unknown key {other:?} (or value {value:?})"))),
+        }
+    }
+    sample.module = module.ok_or_else(|| bad("no `module:` line".into()))?;
+    sample.python = python.ok_or_else(|| bad("no `python:` line".into()))?;
+    sample.description = lines[end..].join("\n").trim().to_owned();
+    Ok(sample)
+}
+
+fn ids(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|id| !id.is_empty() && *id != "clean")
+        .map(str::to_owned)
+        .collect()
+}
+
+fn parse_version(text: &str) -> Option<(u32, u32)> {
+    let (major, minor) = text.trim().split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+fn parse_range(text: &str) -> Option<VersionRange> {
+    let (min, max) = text.split_once('-')?;
+    Some(VersionRange {
+        min: parse_version(min)?,
+        max: parse_version(max)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_keys_and_prose() {
+        let text = "/*\n * module:    café\n * python:    3.8-3.13\n * suffix: abi3\n * inspector: a, b\n * harness:   clean\n *\n * Prose here.\n * More.\n */\nint x;";
+        let lines = c_header(text).unwrap();
+        let s = parse(Path::new("x.c"), "x".into(), Language::C, &lines).unwrap();
+        assert_eq!(s.module, "café");
+        assert_eq!(
+            s.python,
+            VersionRange {
+                min: (3, 8),
+                max: (3, 13)
+            }
+        );
+        assert!(s.abi3_suffix);
+        assert_eq!(s.inspector, ["a", "b"]);
+        assert!(s.harness.is_empty());
+        assert_eq!(s.description, "Prose here.\nMore.");
+        assert!(s.supports(Version::new(3, 13, 0)));
+        assert!(!s.supports(Version::new(3, 14, 0)));
+        assert!(!s.supports(Version::new(3, 7, 9)));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let lines = c_header("/* module: m\n python: 3.8-3.9\n colour: red\n */").unwrap();
+        let err = parse(Path::new("x.c"), "x".into(), Language::C, &lines).unwrap_err();
+        assert!(err.to_string().contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn every_sample_in_the_tree_parses() {
+        let samples = catalog().unwrap();
+        assert!(samples.iter().any(|s| s.language == Language::C));
+        let mut ids: Vec<_> = samples.iter().map(|s| s.id.as_str()).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), samples.len(), "sample ids must be unique");
+    }
+}

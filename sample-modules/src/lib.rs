@@ -1,0 +1,20 @@
+//! extinspect's sample corpus: real extension modules, good and deliberately
+//! broken, in C and Rust (PyO3), built for each interpreter on the machine and,
+//! for the C samples, as Windows (PE) and macOS (Mach-O) fixtures.
+//!
+//! Each sample's header comment (see [`Sample`]) says what it demonstrates and
+//! what the inspector and the harness must report about it.
+
+mod catalog;
+mod corpus;
+mod error;
+mod fingerprint;
+mod foreign;
+mod native;
+mod pyo3;
+mod toolchain;
+
+pub use catalog::{Language, Sample, VersionRange, catalog, source_root};
+pub use corpus::{BuiltModule, Corpus, build, default_root};
+pub use error::BuildError;
+pub use foreign::{ForeignCorpus, ForeignFixture, build_foreign};

@@ -1,0 +1,397 @@
+//! Every C sample behaves, under every interpreter it supports, as its header
+//! comment says.
+
+mod common;
+
+use common::{ensure, on_every_interpreter, proof, run_python};
+use serde_json::{Value, json};
+
+/// Runs the proof script and returns its report, failing on a non-zero exit.
+fn facts(
+    interpreter: &interpreters::Interpreter,
+    dir: &std::path::Path,
+    body: &str,
+    args: &[&str],
+) -> Result<Value, String> {
+    let outcome = run_python(interpreter, dir, &proof(body), args);
+    ensure(outcome.succeeded(), || {
+        format!("proof script failed: {outcome:?}")
+    })?;
+    Ok(outcome.json())
+}
+
+fn has_own_gil(interpreter: &interpreters::Interpreter) -> bool {
+    interpreter.version.feature() >= (3, 12)
+}
+
+#[test]
+fn clean_multiphase_keeps_state_per_module() {
+    on_every_interpreter("clean_multiphase", |py, corpus, _| {
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/clean_multiphase.py"),
+            &[],
+        )?;
+        ensure(f["counts"] == json!([1, 2]), || format!("counter: {f}"))?;
+        ensure(f["raised"] == "failure on request", || {
+            format!("fail(): {f}")
+        })?;
+        for fresh in ["fresh_module", "fresh_function", "fresh_error_type"] {
+            ensure(f[fresh] == true, || format!("{fresh} after re-import: {f}"))?;
+        }
+        ensure(f["counter_after_reimport"] == 1, || {
+            format!("state survived re-import: {f}")
+        })?;
+        // Only the Py_mod_multiple_interpreters slot lets it into an own-GIL interpreter.
+        let expected = if has_own_gil(py) {
+            Value::Null
+        } else {
+            json!("unavailable")
+        };
+        ensure(f["own_gil_import"] == expected, || {
+            format!("own-GIL import: {f}")
+        })
+    });
+}
+
+#[test]
+fn singlephase_state_hands_back_the_same_objects() {
+    on_every_interpreter("singlephase_state", |py, corpus, _| {
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/singlephase_state.py"),
+            &[],
+        )?;
+        ensure(f["same_module"] == false, || format!("module object: {f}"))?;
+        for same in [
+            "same_function",
+            "same_error_type",
+            "cached_error_is_attribute",
+        ] {
+            ensure(f[same] == true, || format!("{same}: {f}"))?;
+        }
+        ensure(
+            f["counts"] == json!([1, 2]) && f["counter_after_reimport"] == 3,
+            || format!("process-wide counter: {f}"),
+        )?;
+        let refused = f["own_gil_import"].as_str().unwrap_or("");
+        if has_own_gil(py) {
+            ensure(
+                refused.contains("does not support loading in subinterpreters"),
+                || format!("own-GIL import should be refused: {f}"),
+            )?;
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn leak_per_call_leaks_one_reference_per_call() {
+    on_every_interpreter("leak_per_call", |py, corpus, _| {
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/leak_per_call.py"),
+            &[],
+        )?;
+        ensure(f["leak_delta"] == f["calls"], || format!("leak(): {f}"))?;
+        ensure(f["no_leak_delta"] == 0, || format!("no_leak(): {f}"))
+    });
+}
+
+#[test]
+fn error_path_leak_leaks_only_when_set_item_fails() {
+    on_every_interpreter("error_path_leak", |py, corpus, _| {
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/error_path_leak.py"),
+            &[],
+        )?;
+        ensure(f["list_filled"] == true, || {
+            format!("success path result: {f}")
+        })?;
+        ensure(f["success_path_delta"] == 0, || {
+            format!("success path leaked: {f}")
+        })?;
+        ensure(
+            f["error"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("TypeError")),
+            || format!("a tuple must be refused: {f}"),
+        )?;
+        ensure(f["error_path_delta"] == f["calls"], || {
+            format!("error path: {f}")
+        })
+    });
+}
+
+#[test]
+fn static_cache_pergil_shares_one_object_everywhere() {
+    on_every_interpreter("static_cache_pergil", |py, corpus, _| {
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/static_cache_pergil.py"),
+            &[],
+        )?;
+        ensure(f["fresh_module"] == true && f["same_cache"] == true, || {
+            format!("re-import: {f}")
+        })?;
+        // It declares own-GIL support, so it loads there, and hands the
+        // subinterpreter the main interpreter's dict.
+        let expected = if has_own_gil(py) {
+            Value::Null
+        } else {
+            json!("unavailable")
+        };
+        ensure(f["own_gil_sees_main_object"] == expected, || {
+            format!("own GIL: {f}")
+        })
+    });
+}
+
+#[test]
+fn shutdown_crash_dies_by_a_signal_after_working() {
+    on_every_interpreter("shutdown_crash", |py, corpus, _| {
+        let outcome = run_python(
+            py,
+            &corpus.dir,
+            &proof(include_str!("proofs/shutdown_crash.py")),
+            &[],
+        );
+        ensure(outcome.json()["ping"] == 1, || {
+            format!("module did not work first: {outcome:?}")
+        })?;
+        // SIGSEGV, or SIGABRT where a debug build's thread-state check fires first.
+        ensure(matches!(outcome.signal, Some(11 | 6)), || {
+            format!("expected death by SIGSEGV/SIGABRT: {outcome:?}")
+        })
+    });
+}
+
+#[test]
+fn refuse_reinit_refuses_a_second_initialisation() {
+    on_every_interpreter("refuse_reinit", |py, corpus, _| {
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/refuse_reinit.py"),
+            &[],
+        )?;
+        ensure(
+            f["second_import"] == "ImportError: cannot load module more than once per process",
+            || format!("second import: {f}"),
+        )
+    });
+}
+
+#[test]
+fn abort_reinit_aborts_on_a_second_initialisation() {
+    on_every_interpreter("abort_reinit", |py, corpus, _| {
+        let outcome = run_python(
+            py,
+            &corpus.dir,
+            &proof(include_str!("proofs/abort_reinit.py")),
+            &[],
+        );
+        ensure(outcome.stdout.contains(r#""first_import": "ok""#), || {
+            format!("first import: {outcome:?}")
+        })?;
+        ensure(!outcome.stdout.contains("survived"), || {
+            format!("second import survived: {outcome:?}")
+        })?;
+        ensure(outcome.signal == Some(6), || {
+            format!("expected SIGABRT: {outcome:?}")
+        })
+    });
+}
+
+#[test]
+fn non_ascii_modules_import_under_their_unicode_names() {
+    for (id, name) in [("unicode_cafe", "café"), ("unicode_cjk", "模块")] {
+        on_every_interpreter(id, |py, corpus, module| {
+            let file = module.path.file_name().unwrap().to_string_lossy();
+            ensure(file.starts_with(name), || format!("file name {file}"))?;
+            let f = facts(
+                py,
+                &corpus.dir,
+                include_str!("proofs/unicode_names.py"),
+                &[name],
+            )?;
+            ensure(f["dunder_name"] == name && f["c_name"] == name, || {
+                format!("{id}: {f}")
+            })
+        });
+    }
+}
+
+#[test]
+fn non_ascii_init_symbols_are_python_punycode() {
+    // Whatever the inspector computes later, the exported names are CPython's.
+    let py = &common::interpreters()[0];
+    let script = "import json; print(json.dumps([n.encode('punycode').decode().replace('-', '_') for n in ['café', '模块']]))";
+    let outcome = run_python(py, std::path::Path::new("/"), script, &[]);
+    assert_eq!(outcome.json(), json!(["caf_dma", "gfs105b"]), "{outcome:?}");
+    on_every_interpreter("unicode_cafe", |_, _, m| {
+        symbol_defined(m, "PyInitU_caf_dma")
+    });
+    on_every_interpreter("unicode_cjk", |_, _, m| {
+        symbol_defined(m, "PyInitU_gfs105b")
+    });
+}
+
+fn symbol_defined(module: &sample_modules::BuiltModule, symbol: &str) -> Result<(), String> {
+    let exports = common::llvm(
+        "llvm-nm",
+        &["-D", "--defined-only", "--format=just-symbols"],
+        &module.path,
+    );
+    ensure(exports.lines().any(|l| l == symbol), || {
+        format!("{symbol} not exported: {exports}")
+    })
+}
+
+#[test]
+fn init_name_mismatch_fails_to_import_by_its_file_name() {
+    on_every_interpreter("init_name_mismatch", |py, corpus, module| {
+        let path = module.path.to_string_lossy();
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/init_name_mismatch.py"),
+            &[&path],
+        )?;
+        let error = f["import_error"].as_str().unwrap_or("");
+        ensure(
+            error.starts_with("ImportError") && error.contains("(PyInit_init_name_mismatch)"),
+            || format!("import by file name: {f}"),
+        )?;
+        ensure(f["loads_as"] == "renamed_module", || {
+            format!("the init it has: {f}")
+        })
+    });
+}
+
+#[test]
+fn hidden_init_is_defined_but_not_exported() {
+    on_every_interpreter("hidden_init", |py, corpus, module| {
+        let f = facts(py, &corpus.dir, include_str!("proofs/hidden_init.py"), &[])?;
+        let error = f["import_error"].as_str().unwrap_or("");
+        ensure(error.contains("(PyInit_hidden_init)"), || {
+            format!("import: {f}")
+        })?;
+        let all = common::llvm("llvm-nm", &[], &module.path);
+        ensure(
+            all.lines().any(|l| l.ends_with(" t PyInit_hidden_init")),
+            || format!("expected a local (t) definition: {all}"),
+        )?;
+        let dynamic = common::llvm("llvm-nm", &["-D", "--defined-only"], &module.path);
+        ensure(!dynamic.contains("PyInit_hidden_init"), || {
+            format!("exported: {dynamic}")
+        })
+    });
+}
+
+#[test]
+fn multi_init_holds_three_modules() {
+    on_every_interpreter("multi_init", |py, corpus, module| {
+        let path = module.path.to_string_lossy();
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/multi_init.py"),
+            &[&path],
+        )?;
+        ensure(
+            f["names"] == json!(["multi_init", "multi_init_foo", "multi_init_bar"]),
+            || format!("{f}"),
+        )
+    });
+}
+
+#[test]
+fn limited_abi3_is_stable_abi_3_8_and_one_binary_loads_everywhere() {
+    let stable = common::stable_abi();
+    let oldest = common::interpreters()
+        .iter()
+        .find(|i| !i.debug && i.version.feature() == (3, 8))
+        .expect("CPython 3.8 is needed to prove a 3.8 abi3 binary");
+    let built_for_38 = common::corpus(oldest)
+        .module("limited_abi3")
+        .unwrap()
+        .path
+        .clone();
+    let imports = common::undefined_python_symbols(&built_for_38);
+    assert!(!imports.is_empty());
+    for symbol in &imports {
+        let added = stable.get(symbol);
+        assert!(
+            added.is_some_and(|v| *v <= (3, 8)),
+            "{symbol}: stable ABI since {added:?}"
+        );
+    }
+    on_every_interpreter("limited_abi3", |py, corpus, _| {
+        let path = built_for_38.to_string_lossy();
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/limited_abi3.py"),
+            &[&path],
+        )?;
+        ensure(f["add"] == 5, || format!("{f}"))
+    });
+}
+
+#[test]
+fn fake_abi3_imports_outside_the_stable_abi() {
+    let stable = common::stable_abi();
+    on_every_interpreter("fake_abi3", |py, corpus, module| {
+        let imports = common::undefined_python_symbols(&module.path);
+        ensure(
+            imports.iter().any(|s| s == "PyUnicode_AsUTF8")
+                && !stable.contains_key("PyUnicode_AsUTF8"),
+            || format!("imports: {imports:?}"),
+        )?;
+        let f = facts(py, &corpus.dir, include_str!("proofs/fake_abi3.py"), &[])?;
+        ensure(f["first_char"] == 0xc3, || format!("{f}"))
+    });
+}
+
+#[test]
+fn links_libpython_needs_the_interpreters_libpython() {
+    on_every_interpreter("links_libpython", |py, corpus, module| {
+        let soname = common::llvm("llvm-readobj", &["--needed-libs"], &module.path);
+        let lib = py
+            .ldlibrary
+            .as_deref()
+            .unwrap_or("?")
+            .trim_end_matches(".so");
+        ensure(soname.lines().any(|l| l.trim().starts_with(lib)), || {
+            format!("needed: {soname}")
+        })?;
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/links_libpython.py"),
+            &[],
+        )?;
+        ensure(f["ping"] == 1, || format!("{f}"))
+    });
+}
+
+#[test]
+fn every_c_sample_has_a_proof_here() {
+    let source = include_str!("c_samples.rs");
+    for sample in sample_modules::catalog().unwrap() {
+        if sample.language == sample_modules::Language::C {
+            assert!(
+                source.contains(&format!("\"{}\"", sample.id)),
+                "{} has no proof",
+                sample.id
+            );
+        }
+    }
+}

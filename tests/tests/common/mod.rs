@@ -1,0 +1,198 @@
+//! Shared by the test files: the interpreters under test, their corpora, and
+//! running Python proof scripts against them.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use interpreters::Interpreter;
+use sample_modules::{BuiltModule, Corpus};
+
+/// The CPython interpreters the corpus is proven on: 3.8 and newer with headers,
+/// one per build key (tag and target), pyenv's preferred over the distribution's.
+/// Fails when there are none: a test-suite that proves nothing must not pass.
+pub fn interpreters() -> &'static [Interpreter] {
+    static FOUND: OnceLock<Vec<Interpreter>> = OnceLock::new();
+    FOUND.get_or_init(|| {
+        let discovery = interpreters::discover(&[]);
+        let mut found: Vec<Interpreter> = discovery
+            .one_per_abi()
+            .into_iter()
+            .filter(|i| i.is_cpython() && i.version.feature() >= (3, 8) && i.can_build_extensions())
+            .cloned()
+            .collect();
+        found.sort_by_key(|i| (i.version, i.debug));
+        assert!(
+            !found.is_empty(),
+            "no CPython >= 3.8 with headers found (pyenv versions or python3.X on PATH)"
+        );
+        found
+    })
+}
+
+/// The corpus for `interpreter`, built at most once per test process.
+pub fn corpus(interpreter: &Interpreter) -> Arc<Corpus> {
+    static BUILT: OnceLock<Mutex<HashMap<String, Arc<OnceLock<Arc<Corpus>>>>>> = OnceLock::new();
+    let slot = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap()
+        .entry(interpreter.build_key())
+        .or_default()
+        .clone();
+    slot.get_or_init(|| {
+        let corpus = sample_modules::build(interpreter, &sample_modules::default_root())
+            .unwrap_or_else(|e| panic!("building the corpus for {interpreter}: {e}"));
+        Arc::new(corpus)
+    })
+    .clone()
+}
+
+/// How a child interpreter ended and what it wrote.
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: Option<i32>,
+    pub signal: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// The last stdout line, parsed as the proof script's JSON report.
+    pub fn json(&self) -> serde_json::Value {
+        let line = self.stdout.lines().last().unwrap_or("");
+        serde_json::from_str(line).unwrap_or_else(|e| {
+            panic!(
+                "no JSON report ({e}); stdout:\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+
+    pub fn succeeded(&self) -> bool {
+        self.code == Some(0)
+    }
+}
+
+/// Runs `script` in an isolated child (`-I`), in `dir`, with `dir` first on
+/// `sys.path` and `args` as `sys.argv[1:]`.
+pub fn run_python(interpreter: &Interpreter, dir: &Path, script: &str, args: &[&str]) -> Outcome {
+    let prelude = "import sys; sys.path.insert(0, sys.argv.pop(1))\n";
+    let output = Command::new(&interpreter.executable)
+        .arg("-I")
+        .arg("-c")
+        .arg(format!("{prelude}{script}"))
+        .arg(dir)
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("running {}: {e}", interpreter.executable.display()));
+    Outcome {
+        code: output.status.code(),
+        signal: output.status.signal(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs `check` for `sample_id` on every interpreter under test that the sample
+/// supports, and fails listing every interpreter where it did not hold.
+/// Fails too when no interpreter supports the sample.
+pub fn on_every_interpreter(
+    sample_id: &str,
+    check: impl Fn(&Interpreter, &Corpus, &BuiltModule) -> Result<(), String>,
+) {
+    let mut failures = Vec::new();
+    let mut proven = 0;
+    for interpreter in interpreters() {
+        let corpus = corpus(interpreter);
+        let Some(module) = corpus.module(sample_id) else {
+            continue;
+        };
+        proven += 1;
+        if let Err(why) = check(interpreter, &corpus, module) {
+            failures.push(format!("{}: {why}", interpreter.tag()));
+        }
+    }
+    assert!(
+        proven > 0,
+        "{sample_id}: built for no interpreter under test"
+    );
+    assert!(failures.is_empty(), "{sample_id}:\n{}", failures.join("\n"));
+}
+
+/// A check failure unless `condition`.
+pub fn ensure(condition: bool, why: impl FnOnce() -> String) -> Result<(), String> {
+    if condition { Ok(()) } else { Err(why()) }
+}
+
+/// Helpers every proof script starts with (`report`, `reimport`, `run_isolated`, ...).
+const SUPPORT: &str = include_str!("../proofs/support.py");
+
+/// A proof script ready to run: the shared helpers, then `body`.
+pub fn proof(body: &str) -> String {
+    format!("{SUPPORT}\n{body}")
+}
+
+/// Runs an LLVM binary tool (`llvm-nm`, `llvm-readobj`, ...) and returns its
+/// stdout; these read every format the same way, so tests state facts with them.
+pub fn llvm(tool: &str, args: &[&str], file: &Path) -> String {
+    let program = which_llvm(tool);
+    let output = Command::new(&program)
+        .args(args)
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("running {program}: {e}"));
+    assert!(
+        output.status.success(),
+        "{program} {args:?} {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn which_llvm(tool: &str) -> String {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let names =
+        std::iter::once(tool.to_owned()).chain((14..=21).rev().map(|v| format!("{tool}-{v}")));
+    for name in names {
+        if std::env::split_paths(&path).any(|d| d.join(&name).is_file()) {
+            return name;
+        }
+    }
+    panic!("{tool} not found on PATH (apt-get install llvm)")
+}
+
+/// The stable ABI: symbol name to the version that added it.
+pub fn stable_abi() -> HashMap<String, (u32, u32)> {
+    let text = include_str!("../../../sample-modules/foreign/stable_abi.tsv");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let mut cols = l.split('\t');
+            let name = cols.next().unwrap().to_owned();
+            let (major, minor) = cols.nth(1).unwrap().split_once('.').unwrap();
+            (name, (major.parse().unwrap(), minor.parse().unwrap()))
+        })
+        .collect()
+}
+
+/// Python C-API symbols (`Py*`, `_Py*`) the ELF file leaves undefined.
+pub fn undefined_python_symbols(file: &Path) -> Vec<String> {
+    llvm(
+        "llvm-nm",
+        &["-D", "--undefined-only", "--format=just-symbols"],
+        file,
+    )
+    .lines()
+    .map(|l| l.split('@').next().unwrap_or(l).trim().to_owned())
+    .filter(|s| s.starts_with("Py") || s.starts_with("_Py"))
+    .collect()
+}

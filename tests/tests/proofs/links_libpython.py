@@ -1,0 +1,3 @@
+import links_libpython
+
+report(ping=links_libpython.ping())

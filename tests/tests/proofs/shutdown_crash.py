@@ -1,0 +1,3 @@
+import shutdown_crash
+
+report(ping=shutdown_crash.ping())
