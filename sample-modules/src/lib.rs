@@ -7,6 +7,7 @@
 
 mod catalog;
 mod corpus;
+mod docs;
 mod error;
 mod fingerprint;
 mod foreign;
@@ -16,5 +17,6 @@ mod toolchain;
 
 pub use catalog::{Language, Sample, VersionRange, catalog, source_root};
 pub use corpus::{BuiltModule, Corpus, build, default_root};
+pub use docs::samples_markdown;
 pub use error::BuildError;
 pub use foreign::{ForeignCorpus, ForeignFixture, build_foreign};
