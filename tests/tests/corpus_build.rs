@@ -57,7 +57,7 @@ fn a_second_build_rebuilds_nothing() {
         .filter(|m| m.rebuilt)
         .map(|m| m.sample.id.clone())
         .collect();
-    assert_eq!(rebuilt, [victim.sample.id.clone()]);
+    assert_eq!(rebuilt, std::slice::from_ref(&victim.sample.id));
 }
 
 #[test]

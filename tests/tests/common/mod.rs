@@ -35,7 +35,10 @@ pub fn interpreters() -> &'static [Interpreter] {
 
 /// The corpus for `interpreter`, built at most once per test process.
 pub fn corpus(interpreter: &Interpreter) -> Arc<Corpus> {
-    static BUILT: OnceLock<Mutex<HashMap<String, Arc<OnceLock<Arc<Corpus>>>>>> = OnceLock::new();
+    // One slot per build key, filled by whichever test gets there first while
+    // tests for other interpreters build theirs alongside.
+    type Slot = Arc<OnceLock<Arc<Corpus>>>;
+    static BUILT: OnceLock<Mutex<HashMap<String, Slot>>> = OnceLock::new();
     let slot = BUILT
         .get_or_init(Default::default)
         .lock()
