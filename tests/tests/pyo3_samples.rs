@@ -1,0 +1,166 @@
+//! The PyO3 samples do on every interpreter what their headers say: each proof
+//! script prints facts as one JSON line and the checks here hold them against
+//! the expected values and against the sample's `harness:` header.
+
+mod common;
+
+use std::fs;
+
+use common::{ensure, on_every_interpreter, run_python};
+use interpreters::Interpreter;
+use sample_modules::{BuiltModule, Corpus};
+use serde_json::{Value, json};
+
+const CLEAN: &str = include_str!("proofs/pyo3_clean.py");
+const PYCLASS: &str = include_str!("proofs/pyo3_pyclass.py");
+const LEAK: &str = include_str!("proofs/pyo3_leak.py");
+const SUBINTERPRETERS: &str = include_str!("proofs/pyo3_subinterpreters.py");
+
+/// Runs a proof script against the corpus and returns its JSON facts, or why not.
+fn facts(
+    interp: &Interpreter,
+    corpus: &Corpus,
+    script: &str,
+    args: &[&str],
+) -> Result<Value, String> {
+    let outcome = run_python(interp, &corpus.dir, script, args);
+    ensure(outcome.succeeded(), || {
+        format!("proof script failed: {outcome:?}")
+    })?;
+    Ok(outcome.json())
+}
+
+/// `facts[key] == want`, else a message naming the key.
+fn expect(facts: &Value, key: &str, want: Value) -> Result<(), String> {
+    let got = &facts[key];
+    ensure(*got == want, || {
+        format!("{key}: expected {want}, got {got} (all facts: {facts})")
+    })
+}
+
+fn harness_says(module: &BuiltModule, finding: &str) -> bool {
+    module.sample.harness.iter().any(|f| f == finding)
+}
+
+#[test]
+fn pyo3_clean_functions_work_and_reimport_is_fresh() {
+    on_every_interpreter("pyo3_clean", |interp, corpus, module| {
+        let facts = facts(interp, corpus, CLEAN, &[])?;
+        // The module imported is the file the corpus built, not another one on sys.path.
+        let file = fs::canonicalize(facts["file"].as_str().unwrap_or_default())
+            .map_err(|e| e.to_string())?;
+        let built = fs::canonicalize(&module.path).map_err(|e| e.to_string())?;
+        ensure(file == built, || {
+            format!("imported {file:?}, built {built:?}")
+        })?;
+        expect(&facts, "add", json!(5))?;
+        expect(&facts, "add_negative", json!(-3))?;
+        expect(&facts, "greet", json!("Hello, café!"))?;
+        expect(&facts, "overflow", json!("OverflowError"))?;
+        expect(&facts, "bad_argument", json!("TypeError"))?;
+        expect(&facts, "reimport_new_module", json!(true))?;
+        expect(&facts, "reimport_new_function", json!(true))?;
+        expect(&facts, "reimport_add", json!(42))
+    });
+}
+
+/// Observed on 3.9-3.13 and 3.11d: the re-import is a new module object, yet its
+/// `Counter` is the very type object of the first import (PyO3 caches it in a
+/// static), so instances made before the re-import pass `isinstance` against it.
+#[test]
+fn pyo3_pyclass_counter_works_and_reimport_keeps_the_type() {
+    on_every_interpreter("pyo3_pyclass", |interp, corpus, module| {
+        let facts = facts(interp, corpus, PYCLASS, &[])?;
+        expect(&facts, "fresh", json!(0))?;
+        expect(&facts, "start", json!(10))?;
+        expect(&facts, "increments", json!([1, 2, 3]))?;
+        expect(&facts, "other_increment", json!(11))?;
+        // Independent instances: three increments of one left the other alone.
+        expect(&facts, "after", json!([3, 11]))?;
+        expect(&facts, "setter", json!("AttributeError"))?;
+        expect(&facts, "count_after_setter", json!(3))?;
+        expect(&facts, "type_module", json!("pyo3_pyclass"))?;
+        expect(&facts, "reimport_new_module", json!(true))?;
+        expect(&facts, "reimport_counter", json!(6))?;
+        // A re-import handing back the same type object is singleton state.
+        let singleton = harness_says(module, "singleton-state");
+        ensure(singleton, || "the header must list singleton-state".into())?;
+        expect(&facts, "reimport_same_type", json!(singleton))?;
+        expect(&facts, "old_instance_is_new_type", json!(singleton))
+    });
+}
+
+#[test]
+fn pyo3_leak_leaks_one_reference_per_call() {
+    on_every_interpreter("pyo3_leak", |interp, corpus, module| {
+        ensure(harness_says(module, "call-leak"), || {
+            "the header must list call-leak".into()
+        })?;
+        let facts = facts(interp, corpus, LEAK, &["1", "7", "1000"])?;
+        expect(&facts, "leak", json!({"1": 1, "7": 7, "1000": 1000}))?;
+        expect(&facts, "no_leak", json!({"1": 0, "7": 0, "1000": 0}))
+    });
+}
+
+/// What each sample's header claims about subinterpreters: a legacy one
+/// (shared GIL) imports every PyO3 sample, sharing `Counter` with the main
+/// interpreter when the header says subinterpreter-shared-objects; an isolated
+/// one with its own GIL (3.12+) refuses every one, as subinterpreter-refused says.
+#[test]
+fn pyo3_samples_in_subinterpreters() {
+    for id in ["pyo3_clean", "pyo3_pyclass", "pyo3_leak"] {
+        on_every_interpreter(id, |interp, corpus, module| {
+            let facts = facts(interp, corpus, SUBINTERPRETERS, &[&module.sample.module])?;
+            let shared: &[&str] = if harness_says(module, "subinterpreter-shared-objects") {
+                &["Counter"]
+            } else {
+                &[]
+            };
+            let legacy = json!({"imported": true, "error": null, "shared_types": shared});
+            expect(&facts, "legacy", legacy)?;
+            if interp.version.feature() < (3, 12) {
+                return expect(&facts, "isolated", Value::Null);
+            }
+            ensure(harness_says(module, "subinterpreter-refused"), || {
+                "the header must list subinterpreter-refused".into()
+            })?;
+            let error = format!(
+                "ImportError: module {} does not support loading in subinterpreters",
+                module.sample.module
+            );
+            expect(
+                &facts,
+                "isolated",
+                json!({"imported": false, "error": error}),
+            )
+        });
+    }
+}
+
+/// A second build right after the first (which `common::corpus` did) is a
+/// no-op: cargo has nothing to do and no module file is rewritten, so the
+/// files' mtimes stay put.
+#[test]
+fn pyo3_rebuild_changes_nothing() {
+    let mtime = |m: &BuiltModule| fs::metadata(&m.path).and_then(|md| md.modified()).unwrap();
+    for interp in common::interpreters() {
+        let first = common::corpus(interp);
+        let built: Vec<_> = first
+            .modules
+            .iter()
+            .filter(|m| m.sample.id.starts_with("pyo3_"))
+            .collect();
+        let before: Vec<_> = built.iter().map(|m| mtime(m)).collect();
+        let again = sample_modules::build(interp, &sample_modules::default_root())
+            .unwrap_or_else(|e| panic!("rebuilding for {interp}: {e}"));
+        for (module, before) in built.iter().zip(before) {
+            let id = &module.sample.id;
+            let now = again
+                .module(id)
+                .unwrap_or_else(|| panic!("{}: {id} not rebuilt at all", interp.tag()));
+            assert_eq!(now.path, module.path);
+            assert!(!now.rebuilt, "{}: {id} reported rebuilt", interp.tag());
+            assert_eq!(mtime(now), before, "{}: {id} rewritten", interp.tag());
+        }
+    }
+}
