@@ -19,4 +19,4 @@ pub use catalog::{Language, Sample, VersionRange, catalog, source_root};
 pub use corpus::{BuiltModule, Corpus, build, default_root};
 pub use docs::samples_markdown;
 pub use error::BuildError;
-pub use foreign::{ForeignCorpus, ForeignFixture, build_foreign};
+pub use foreign::{Arch, ForeignCorpus, ForeignFixture, Format, build_foreign};
