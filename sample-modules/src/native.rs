@@ -12,11 +12,11 @@ use crate::corpus::BuiltModule;
 use crate::fingerprint::{self, Fingerprint};
 use crate::toolchain;
 
+/// Flags every sample is compiled with, here and for the foreign fixtures, so
+/// that a sample that builds for the host builds for Windows and macOS too.
 /// `-g` and frame pointers because the harness resolves native crash frames to
 /// file:line from this DWARF; `-O1` so the code is still the kind users ship.
-const CFLAGS: &[&str] = &[
-    "-shared",
-    "-fPIC",
+pub(crate) const CFLAGS: &[&str] = &[
     "-O1",
     "-g",
     "-fno-omit-frame-pointer",
@@ -24,6 +24,9 @@ const CFLAGS: &[&str] = &[
     "-Wno-unused-parameter",
     "-Werror",
 ];
+
+/// What makes the host build a loadable extension module.
+const HOST_FLAGS: &[&str] = &["-shared", "-fPIC"];
 
 pub(crate) fn build(
     samples: &[&Sample],
@@ -73,7 +76,11 @@ fn compile(
     base: &str,
     output: &Path,
 ) -> Result<BuiltModule, BuildError> {
-    let mut args: Vec<String> = CFLAGS.iter().map(|s| s.to_string()).collect();
+    let mut args: Vec<String> = HOST_FLAGS
+        .iter()
+        .chain(CFLAGS)
+        .map(|s| s.to_string())
+        .collect();
     args.push(format!("-I{}", include.display()));
     args.push("-o".into());
     args.push(output.to_string_lossy().into_owned());

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use sample_modules::{ForeignCorpus, ForeignFixture, Language, Sample};
 
@@ -149,55 +149,13 @@ fn expected_inits(sample: &Sample) -> BTreeSet<String> {
     names.into_iter().collect()
 }
 
-/// An LLVM tool, unversioned or with Debian's version suffix (`llvm-lipo-14`).
-fn tool(name: &str) -> PathBuf {
-    let path = env::var_os("PATH").unwrap_or_default();
-    let dirs: Vec<PathBuf> = env::split_paths(&path).collect();
-    let candidates =
-        std::iter::once(name.to_string()).chain((14..=21).rev().map(|v| format!("{name}-{v}")));
-    for candidate in candidates {
-        if let Some(found) = dirs
-            .iter()
-            .map(|d| d.join(&candidate))
-            .find(|p| p.is_file())
-        {
-            return found;
-        }
-    }
-    panic!("{name} not found on PATH (install llvm)");
-}
-
-/// The tool's output for `path`, memoised: the tests read the same facts of
-/// the same files, and starting an LLVM tool costs more than reading a file.
-fn run(name: &str, args: &[&str], path: &Path) -> String {
-    static OUTPUTS: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
-    let key = format!("{name} {args:?} {}", path.display());
-    let outputs = OUTPUTS.get_or_init(Default::default);
-    if let Some(known) = outputs.lock().unwrap().get(&key) {
-        return known.clone();
-    }
-    let output = Command::new(tool(name))
-        .args(args)
-        .arg(path)
-        .output()
-        .unwrap_or_else(|e| panic!("running {name}: {e}"));
-    assert!(
-        output.status.success(),
-        "{key}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    outputs.lock().unwrap().insert(key, text.clone());
-    text
-}
-
 /// (format, arch) of every slice of every fixture, from the file headers, read
 /// in one llvm-readobj run: starting an LLVM tool costs more than reading a file.
 fn all_slices() -> &'static HashMap<PathBuf, Vec<(&'static str, &'static str)>> {
     static READ: OnceLock<HashMap<PathBuf, Vec<(&'static str, &'static str)>>> = OnceLock::new();
     READ.get_or_init(|| {
         let paths: Vec<&Path> = corpus().fixtures.iter().map(|f| f.path.as_path()).collect();
-        let output = Command::new(tool("llvm-readobj"))
+        let output = Command::new(common::llvm_tool("llvm-readobj"))
             .arg("--file-headers")
             .args(&paths)
             .output()
@@ -269,7 +227,7 @@ fn nm_names(text: &str) -> Vec<String> {
 fn exports(path: &Path, format: &str, arch: &str) -> BTreeSet<String> {
     match format {
         "PE" => {
-            let text = run("llvm-readobj", &["--coff-exports"], path);
+            let text = common::llvm("llvm-readobj", &["--coff-exports"], path);
             text.lines()
                 .filter_map(|l| l.trim().strip_prefix("Name:"))
                 .map(str::trim)
@@ -280,7 +238,7 @@ fn exports(path: &Path, format: &str, arch: &str) -> BTreeSet<String> {
         }
         "Mach-O" => {
             let arch = format!("--arch={}", macho_arch(arch));
-            let text = run("llvm-nm", &["--extern-only", "--defined-only", &arch], path);
+            let text = common::llvm("llvm-nm", &["--extern-only", "--defined-only", &arch], path);
             nm_names(&text)
                 .into_iter()
                 .map(|n| {
@@ -291,7 +249,7 @@ fn exports(path: &Path, format: &str, arch: &str) -> BTreeSet<String> {
                 .collect()
         }
         "ELF" => {
-            let text = run(
+            let text = common::llvm(
                 "llvm-nm",
                 &["--dynamic", "--extern-only", "--defined-only"],
                 path,
@@ -304,7 +262,7 @@ fn exports(path: &Path, format: &str, arch: &str) -> BTreeSet<String> {
 
 /// The PE import table: each DLL with the symbols imported from it.
 fn pe_imports(path: &Path) -> BTreeMap<String, BTreeSet<String>> {
-    let text = run("llvm-readobj", &["--coff-imports"], path);
+    let text = common::llvm("llvm-readobj", &["--coff-imports"], path);
     let mut imports: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut current = None;
     for line in text.lines().map(str::trim) {
@@ -327,7 +285,7 @@ fn is_python_dll(dll: &str) -> bool {
 /// The dylibs a Mach-O slice loads.
 fn dylibs(path: &Path, arch: &str) -> BTreeSet<String> {
     let arch = format!("--arch={}", macho_arch(arch));
-    let text = run("llvm-objdump", &["--macho", "--dylibs-used", &arch], path);
+    let text = common::llvm("llvm-objdump", &["--macho", "--dylibs-used", &arch], path);
     text.lines()
         .filter(|l| l.starts_with('\t'))
         .map(|l| {
@@ -343,7 +301,7 @@ fn dylibs(path: &Path, arch: &str) -> BTreeSet<String> {
 /// For each symbol a Mach-O slice binds: where dyld looks for it.
 fn bindings(path: &Path, arch: &str) -> BTreeMap<String, String> {
     let arch = format!("--arch={}", macho_arch(arch));
-    let text = run(
+    let text = common::llvm(
         "llvm-objdump",
         &["--macho", "--bind", "--lazy-bind", &arch],
         path,
@@ -487,7 +445,7 @@ fn the_universal2_files_hold_both_slices() {
         .collect();
     assert_eq!(universal.len(), c_samples().len());
     for fixture in universal {
-        let archs = run("llvm-lipo", &["-archs"], &fixture.path);
+        let archs = common::llvm("llvm-lipo", &["-archs"], &fixture.path);
         let archs: BTreeSet<&str> = archs.split_whitespace().collect();
         assert_eq!(
             archs,
@@ -525,7 +483,7 @@ fn assert_hidden_init_is_there(fixture: &ForeignFixture) {
         let path = fixture.path.display();
         if format == "Mach-O" {
             let arch = format!("--arch={}", macho_arch(arch));
-            let text = run("llvm-nm", &[&arch], &fixture.path);
+            let text = common::llvm("llvm-nm", &[&arch], &fixture.path);
             assert!(
                 text.lines().any(|l| l.ends_with(" t _PyInit_hidden_init")),
                 "{path}: PyInit_hidden_init should be a local text symbol:\n{text}"
@@ -725,7 +683,7 @@ fn imports_match_what_cpythons_own_headers_produce() {
         for fixture in honest {
             let sample = sample(&fixture.sample_id);
             let object = scratch.join(format!("{}-{}.{}.o", sample.id, version.0, version.1));
-            let status = Command::new(tool("clang"))
+            let status = Command::new(common::llvm_tool("clang"))
                 .args(["-c", "-O1", "-fPIC", "-w", "-I"])
                 .arg(&include)
                 .arg("-o")
@@ -739,7 +697,7 @@ fn imports_match_what_cpythons_own_headers_produce() {
                 sample.id,
                 include.display()
             );
-            let undefined = run("llvm-nm", &["--undefined-only"], &object);
+            let undefined = common::llvm("llvm-nm", &["--undefined-only"], &object);
             let want = python_symbols(nm_names(&undefined));
             for (format, arch) in slices(&fixture.path) {
                 let got = match format {
@@ -750,7 +708,8 @@ fn imports_match_what_cpythons_own_headers_produce() {
                     }
                     _ => {
                         let arch = format!("--arch={}", macho_arch(arch));
-                        let text = run("llvm-nm", &["--undefined-only", &arch], &fixture.path);
+                        let text =
+                            common::llvm("llvm-nm", &["--undefined-only", &arch], &fixture.path);
                         let names = nm_names(&text).into_iter();
                         python_symbols(names.filter_map(|n| n.strip_prefix('_').map(str::to_owned)))
                     }

@@ -15,7 +15,7 @@ use std::process::Command;
 use crate::BuildError;
 use crate::catalog::{Language, Sample, catalog, source_root};
 use crate::fingerprint::{self, Fingerprint};
-use crate::toolchain;
+use crate::{native, toolchain};
 
 mod exports;
 use exports::ExportList;
@@ -26,19 +26,10 @@ const PYTHON: (u32, u32) = (3, 12);
 /// counterpart of the mislabelled `cp311` module that imports python312.dll.
 const CONTROL_PYTHON: (u32, u32) = (3, 11);
 
-/// As for the host build (native.rs), so that a sample that builds there builds
-/// here; `-nostdlibinc` keeps the host's libc headers away from foreign
-/// targets, leaving ours and the compiler's own freestanding ones.
-const CFLAGS: &[&str] = &[
-    "-c",
-    "-O1",
-    "-g",
-    "-fno-omit-frame-pointer",
-    "-Wall",
-    "-Wno-unused-parameter",
-    "-Werror",
-    "-nostdlibinc",
-];
+/// Besides the flags every sample is compiled with (native.rs): `-nostdlibinc`
+/// keeps the host's libc headers away from foreign targets, leaving ours and
+/// the compiler's own freestanding ones.
+const FOREIGN_FLAGS: &[&str] = &["-c", "-nostdlibinc"];
 
 /// The sample every mislabelled copy is made from.
 const MISLABEL_SOURCE: &str = "clean_multiphase";
@@ -554,7 +545,8 @@ impl Builder {
         let mut command = Command::new(&self.tools.clang);
         command
             .arg(format!("--target={}", target.triple))
-            .args(CFLAGS);
+            .args(FOREIGN_FLAGS)
+            .args(native::CFLAGS);
         if target.format == Format::Elf {
             command.arg("-fPIC");
         }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::os::unix::process::ExitStatusExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -143,34 +143,49 @@ pub fn proof(body: &str) -> String {
     format!("{SUPPORT}\n{body}")
 }
 
-/// Runs an LLVM binary tool (`llvm-nm`, `llvm-readobj`, ...) and returns its
-/// stdout; these read every format the same way, so tests state facts with them.
+/// Runs an LLVM binary tool (`llvm-nm`, `llvm-readobj`, ...) on `file` and
+/// returns its stdout; these read every format the same way, so tests state
+/// facts with them. Memoised: tests read the same facts of the same files, and
+/// starting a tool costs more than reading a file.
 pub fn llvm(tool: &str, args: &[&str], file: &Path) -> String {
-    let program = which_llvm(tool);
-    let output = Command::new(&program)
+    static OUTPUTS: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    let key = format!("{tool} {args:?} {}", file.display());
+    let outputs = OUTPUTS.get_or_init(Default::default);
+    if let Some(known) = outputs.lock().unwrap().get(&key) {
+        return known.clone();
+    }
+    let output = Command::new(llvm_tool(tool))
         .args(args)
         .arg(file)
         .output()
-        .unwrap_or_else(|e| panic!("running {program}: {e}"));
+        .unwrap_or_else(|e| panic!("running {tool}: {e}"));
     assert!(
         output.status.success(),
-        "{program} {args:?} {}: {}",
-        file.display(),
+        "{key}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    outputs.lock().unwrap().insert(key, text.clone());
+    text
 }
 
-fn which_llvm(tool: &str) -> String {
+/// An LLVM tool (or clang), unversioned or with Debian's version suffix
+/// (`llvm-lipo-14`).
+pub fn llvm_tool(name: &str) -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let names =
-        std::iter::once(tool.to_owned()).chain((14..=21).rev().map(|v| format!("{tool}-{v}")));
-    for name in names {
-        if std::env::split_paths(&path).any(|d| d.join(&name).is_file()) {
-            return name;
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    let candidates =
+        std::iter::once(name.to_owned()).chain((14..=21).rev().map(|v| format!("{name}-{v}")));
+    for candidate in candidates {
+        if let Some(found) = dirs
+            .iter()
+            .map(|d| d.join(&candidate))
+            .find(|p| p.is_file())
+        {
+            return found;
         }
     }
-    panic!("{tool} not found on PATH (apt-get install llvm)")
+    panic!("{name} not found on PATH (apt-get install llvm clang)")
 }
 
 /// The stable ABI: symbol name to the version that added it.
