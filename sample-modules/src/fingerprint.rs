@@ -44,17 +44,53 @@ fn stamp_path(output: &Path) -> PathBuf {
 }
 
 /// The output exists and was built from exactly this fingerprint.
-pub(crate) fn is_fresh(output: &Path, fingerprint: &str) -> bool {
+fn is_fresh(output: &Path, fingerprint: &str) -> bool {
     output.is_file()
         && fs::read_to_string(stamp_path(output)).is_ok_and(|stamp| stamp.trim() == fingerprint)
 }
 
-pub(crate) fn record(output: &Path, fingerprint: &str) -> Result<(), BuildError> {
+fn record(output: &Path, fingerprint: &str) -> Result<(), BuildError> {
     let stamp = stamp_path(output);
     if let Some(dir) = stamp.parent() {
         fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
     }
     fs::write(&stamp, fingerprint).map_err(|e| BuildError::io(&stamp, e))
+}
+
+/// Runs `make` unless `output` is fresh for `fingerprint`, then records the
+/// fingerprint; says whether it ran. Every build step goes through here.
+pub(crate) fn rebuild_if_stale(
+    output: &Path,
+    fingerprint: &str,
+    make: impl FnOnce() -> Result<(), BuildError>,
+) -> Result<bool, BuildError> {
+    if is_fresh(output, fingerprint) {
+        return Ok(false);
+    }
+    if let Some(dir) = output.parent() {
+        fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
+    }
+    make()?;
+    record(output, fingerprint)?;
+    Ok(true)
+}
+
+/// Writes `bytes` to `path` unless it already holds them, so an unchanged file
+/// keeps its mtime; says whether it wrote. The bytes go to a temporary name
+/// that is renamed into place: a Python that has the old file mapped keeps its
+/// inode instead of seeing it rewritten under it.
+pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, BuildError> {
+    if fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
+    }
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let partial = path.with_file_name(format!(".{name}.partial"));
+    fs::write(&partial, bytes).map_err(|e| BuildError::io(&partial, e))?;
+    fs::rename(&partial, path).map_err(|e| BuildError::io(path, e))?;
+    Ok(true)
 }
 
 /// An exclusive lock on a build directory, held until dropped, so that test

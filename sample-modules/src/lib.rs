@@ -20,3 +20,4 @@ pub use corpus::{BuiltModule, Corpus, build, default_root};
 pub use docs::samples_markdown;
 pub use error::BuildError;
 pub use foreign::{Arch, ForeignCorpus, ForeignFixture, Format, build_foreign};
+pub use toolchain::find_tool;

@@ -102,20 +102,15 @@ fn compile(
         .text(&args.join(" "))
         .file(&sample.source)?
         .finish();
-    let built = |rebuilt| BuiltModule {
+    let what = format!("compiling {} for {}", sample.id, interpreter.tag());
+    let rebuilt = fingerprint::rebuild_if_stale(output, &fingerprint, || {
+        toolchain::run(Command::new(cc).args(&args), &what)
+    })?;
+    Ok(BuiltModule {
         sample: sample.clone(),
         path: output.to_path_buf(),
         rebuilt,
-    };
-    if fingerprint::is_fresh(output, &fingerprint) {
-        return Ok(built(false));
-    }
-    toolchain::run(
-        Command::new(cc).args(&args),
-        &format!("compiling {} for {}", sample.id, interpreter.tag()),
-    )?;
-    fingerprint::record(output, &fingerprint)?;
-    Ok(built(true))
+    })
 }
 
 /// `$CC`, else `cc`.

@@ -14,7 +14,7 @@ use interpreters::Interpreter;
 
 use crate::catalog::{Sample, source_root};
 use crate::corpus::BuiltModule;
-use crate::{BuildError, toolchain};
+use crate::{BuildError, fingerprint, toolchain};
 
 /// Variables the surrounding build (`cargo test`, CI, a coverage or sanitizer
 /// run) may set that would change what the nested cargo builds or where it puts
@@ -97,22 +97,11 @@ fn is_scrubbed(name: &OsString) -> bool {
     SCRUBBED.contains(&name.as_ref()) || SCRUBBED_PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
-/// Copies `library` to `output` unless `output` already holds the same bytes,
-/// so an unchanged module keeps its mtime. Returns whether it copied.
-///
-/// The copy goes to a temporary name and is renamed into place: a Python that
-/// has the old file mapped keeps its inode instead of seeing it rewritten
-/// under it.
+/// Copies `library` to `output` unless `output` already holds the same bytes:
+/// cargo decides what is stale, this keeps an unchanged module's mtime.
 fn install(library: &Path, output: &Path) -> Result<bool, BuildError> {
     let bytes = fs::read(library).map_err(|e| BuildError::io(library, e))?;
-    if fs::read(output).is_ok_and(|old| old == bytes) {
-        return Ok(false);
-    }
-    let name = output.file_name().unwrap_or_default().to_string_lossy();
-    let partial = output.with_file_name(format!(".{name}.partial"));
-    fs::write(&partial, &bytes).map_err(|e| BuildError::io(&partial, e))?;
-    fs::rename(&partial, output).map_err(|e| BuildError::io(output, e))?;
-    Ok(true)
+    fingerprint::write_if_changed(output, &bytes)
 }
 
 /// `$CARGO` (set for everything `cargo test` runs: the same toolchain that

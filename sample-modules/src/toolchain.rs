@@ -13,7 +13,7 @@ use crate::BuildError;
 const LLVM_VERSIONS: std::ops::RangeInclusive<u32> = 14..=21;
 
 /// The first of `names` on PATH, also trying `name-N` for LLVM versions.
-pub(crate) fn find_tool(names: &[&str]) -> Option<PathBuf> {
+pub fn find_tool(names: &[&str]) -> Option<PathBuf> {
     let path = env::var_os("PATH")?;
     let dirs: Vec<PathBuf> = env::split_paths(&path).collect();
     let candidates = names.iter().flat_map(|name| {

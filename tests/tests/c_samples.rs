@@ -3,22 +3,8 @@
 
 mod common;
 
-use common::{ensure, on_every_interpreter, proof, run_python};
+use common::{ensure, facts, on_every_interpreter, proof, run_python};
 use serde_json::{Value, json};
-
-/// Runs the proof script and returns its report, failing on a non-zero exit.
-fn facts(
-    interpreter: &interpreters::Interpreter,
-    dir: &std::path::Path,
-    body: &str,
-    args: &[&str],
-) -> Result<Value, String> {
-    let outcome = run_python(interpreter, dir, &proof(body), args);
-    ensure(outcome.succeeded(), || {
-        format!("proof script failed: {outcome:?}")
-    })?;
-    Ok(outcome.json())
-}
 
 fn has_own_gil(interpreter: &interpreters::Interpreter) -> bool {
     interpreter.version.feature() >= (3, 12)

@@ -44,7 +44,7 @@ fn every_pyenv_version_is_found_and_describes_itself() {
                 ext.starts_with(&format!(".cpython-{}{}", expected.major, expected.minor)),
                 "{name}: {ext}"
             );
-            let dynload = found.lib_dynload().expect("lib-dynload");
+            let dynload = found.lib_dynload.as_deref().expect("lib-dynload");
             assert!(
                 dynload.join(format!("_testmultiphase{ext}")).is_file(),
                 "{name}: {}",

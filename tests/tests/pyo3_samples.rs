@@ -6,29 +6,14 @@ mod common;
 
 use std::fs;
 
-use common::{ensure, on_every_interpreter, run_python};
-use interpreters::Interpreter;
-use sample_modules::{BuiltModule, Corpus};
+use common::{ensure, on_every_interpreter};
+use sample_modules::BuiltModule;
 use serde_json::{Value, json};
 
 const CLEAN: &str = include_str!("proofs/pyo3_clean.py");
 const PYCLASS: &str = include_str!("proofs/pyo3_pyclass.py");
 const LEAK: &str = include_str!("proofs/pyo3_leak.py");
 const SUBINTERPRETERS: &str = include_str!("proofs/pyo3_subinterpreters.py");
-
-/// Runs a proof script against the corpus and returns its JSON facts, or why not.
-fn facts(
-    interp: &Interpreter,
-    corpus: &Corpus,
-    script: &str,
-    args: &[&str],
-) -> Result<Value, String> {
-    let outcome = run_python(interp, &corpus.dir, script, args);
-    ensure(outcome.succeeded(), || {
-        format!("proof script failed: {outcome:?}")
-    })?;
-    Ok(outcome.json())
-}
 
 /// `facts[key] == want`, else a message naming the key.
 fn expect(facts: &Value, key: &str, want: Value) -> Result<(), String> {
@@ -45,7 +30,7 @@ fn harness_says(module: &BuiltModule, finding: &str) -> bool {
 #[test]
 fn pyo3_clean_functions_work_and_reimport_is_fresh() {
     on_every_interpreter("pyo3_clean", |interp, corpus, module| {
-        let facts = facts(interp, corpus, CLEAN, &[])?;
+        let facts = common::facts(interp, &corpus.dir, CLEAN, &[])?;
         // The module imported is the file the corpus built, not another one on sys.path.
         let file = fs::canonicalize(facts["file"].as_str().unwrap_or_default())
             .map_err(|e| e.to_string())?;
@@ -70,7 +55,7 @@ fn pyo3_clean_functions_work_and_reimport_is_fresh() {
 #[test]
 fn pyo3_pyclass_counter_works_and_reimport_keeps_the_type() {
     on_every_interpreter("pyo3_pyclass", |interp, corpus, module| {
-        let facts = facts(interp, corpus, PYCLASS, &[])?;
+        let facts = common::facts(interp, &corpus.dir, PYCLASS, &[])?;
         expect(&facts, "fresh", json!(0))?;
         expect(&facts, "start", json!(10))?;
         expect(&facts, "increments", json!([1, 2, 3]))?;
@@ -96,7 +81,7 @@ fn pyo3_leak_leaks_one_reference_per_call() {
         ensure(harness_says(module, "call-leak"), || {
             "the header must list call-leak".into()
         })?;
-        let facts = facts(interp, corpus, LEAK, &["1", "7", "1000"])?;
+        let facts = common::facts(interp, &corpus.dir, LEAK, &["1", "7", "1000"])?;
         expect(&facts, "leak", json!({"1": 1, "7": 7, "1000": 1000}))?;
         expect(&facts, "no_leak", json!({"1": 0, "7": 0, "1000": 0}))
     });
@@ -110,7 +95,12 @@ fn pyo3_leak_leaks_one_reference_per_call() {
 fn pyo3_samples_in_subinterpreters() {
     for id in ["pyo3_clean", "pyo3_pyclass", "pyo3_leak"] {
         on_every_interpreter(id, |interp, corpus, module| {
-            let facts = facts(interp, corpus, SUBINTERPRETERS, &[&module.sample.module])?;
+            let facts = common::facts(
+                interp,
+                &corpus.dir,
+                SUBINTERPRETERS,
+                &[&module.sample.module],
+            )?;
             let shared: &[&str] = if harness_says(module, "subinterpreter-shared-objects") {
                 &["Counter"]
             } else {

@@ -1,5 +1,5 @@
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -125,10 +125,6 @@ impl Interpreter {
 
     pub fn is_cpython(&self) -> bool {
         self.implementation == "cpython"
-    }
-
-    pub fn lib_dynload(&self) -> Option<&Path> {
-        self.lib_dynload.as_deref()
     }
 }
 

@@ -273,7 +273,7 @@ impl Builder {
         for input in inputs {
             fingerprint = fingerprint.file(input)?;
         }
-        step(output, &fingerprint.finish(), || {
+        fingerprint::rebuild_if_stale(output, &fingerprint.finish(), || {
             toolchain::run(command, what)
         })
     }
@@ -283,20 +283,20 @@ impl Builder {
     fn make_stubs(&self) -> Result<(), BuildError> {
         let symbols = ExportList::load(&self.inputs)?;
         let def_dir = self.work.join("def");
-        let mut defs = vec![
-            write_if_changed(
-                &def_dir.join("python3.def"),
-                &symbols.def("python3.dll", PYTHON, false),
-            )?,
-            self.inputs.join("api-ms-win-crt-runtime-l1-1-0.def"),
-        ];
+        // (file, text) of each generated .def; the UCRT's is in the source tree.
+        let mut generated = vec![(
+            def_dir.join("python3.def"),
+            symbols.def("python3.dll", PYTHON, false),
+        )];
         for version in [CONTROL_PYTHON, PYTHON] {
             let dll = python_dll_name(version);
             let def = symbols.def(&dll, version, true);
-            defs.push(write_if_changed(
-                &def_dir.join(dll.replace(".dll", ".def")),
-                &def,
-            )?);
+            generated.push((def_dir.join(dll.replace(".dll", ".def")), def));
+        }
+        let mut defs = vec![self.inputs.join("api-ms-win-crt-runtime-l1-1-0.def")];
+        for (path, text) in generated {
+            fingerprint::write_if_changed(&path, text.as_bytes())?;
+            defs.push(path);
         }
         for target in [WIN_AMD64, WIN_ARM64] {
             for def in &defs {
@@ -322,7 +322,7 @@ impl Builder {
                 self.make(&lib, std::slice::from_ref(def), &mut command, &what)?;
             }
         }
-        write_if_changed(&self.libpython_tbd(), &symbols.tbd(PYTHON))?;
+        fingerprint::write_if_changed(&self.libpython_tbd(), symbols.tbd(PYTHON).as_bytes())?;
         Ok(())
     }
 
@@ -412,7 +412,7 @@ impl Builder {
         ];
         for (original, output, why) in copies {
             let fingerprint = Fingerprint::default().file(&original.path)?.finish();
-            let rebuilt = step(&output, &fingerprint, || {
+            let rebuilt = fingerprint::rebuild_if_stale(&output, &fingerprint, || {
                 fs::copy(&original.path, &output)
                     .map(drop)
                     .map_err(|e| BuildError::io(&output, e))
@@ -566,34 +566,6 @@ impl Builder {
         self.make(&object, &inputs, &mut command, &what)?;
         Ok(object)
     }
-}
-
-/// Runs `make` unless `output` is fresh for `fingerprint`; says whether it ran.
-fn step(
-    output: &Path,
-    fingerprint: &str,
-    make: impl FnOnce() -> Result<(), BuildError>,
-) -> Result<bool, BuildError> {
-    if fingerprint::is_fresh(output, fingerprint) {
-        return Ok(false);
-    }
-    if let Some(dir) = output.parent() {
-        fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
-    }
-    make()?;
-    fingerprint::record(output, fingerprint)?;
-    Ok(true)
-}
-
-/// Leaves the file (and so its timestamp) alone when the text is unchanged.
-fn write_if_changed(path: &Path, text: &str) -> Result<PathBuf, BuildError> {
-    if fs::read_to_string(path).ok().as_deref() != Some(text) {
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| BuildError::io(dir, e))?;
-        }
-        fs::write(path, text).map_err(|e| BuildError::io(path, e))?;
-    }
-    Ok(path.to_path_buf())
 }
 
 fn python_dll_name((major, minor): (u32, u32)) -> String {

@@ -104,6 +104,21 @@ pub fn run_python(interpreter: &Interpreter, dir: &Path, script: &str, args: &[&
     }
 }
 
+/// Runs a proof script (`proof(body)`) in `dir` and returns its JSON report,
+/// or why not: a non-zero exit is a failure of the proof.
+pub fn facts(
+    interpreter: &Interpreter,
+    dir: &Path,
+    body: &str,
+    args: &[&str],
+) -> Result<serde_json::Value, String> {
+    let outcome = run_python(interpreter, dir, &proof(body), args);
+    ensure(outcome.succeeded(), || {
+        format!("proof script failed: {outcome:?}")
+    })?;
+    Ok(outcome.json())
+}
+
 /// Runs `check` for `sample_id` on every interpreter under test that the sample
 /// supports, and fails listing every interpreter where it did not hold.
 /// Fails too when no interpreter supports the sample.
@@ -169,23 +184,10 @@ pub fn llvm(tool: &str, args: &[&str], file: &Path) -> String {
     text
 }
 
-/// An LLVM tool (or clang), unversioned or with Debian's version suffix
-/// (`llvm-lipo-14`).
+/// An LLVM tool (or clang), unversioned or with Debian's version suffix.
 pub fn llvm_tool(name: &str) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
-    let candidates =
-        std::iter::once(name.to_owned()).chain((14..=21).rev().map(|v| format!("{name}-{v}")));
-    for candidate in candidates {
-        if let Some(found) = dirs
-            .iter()
-            .map(|d| d.join(&candidate))
-            .find(|p| p.is_file())
-        {
-            return found;
-        }
-    }
-    panic!("{name} not found on PATH (apt-get install llvm clang)")
+    sample_modules::find_tool(&[name])
+        .unwrap_or_else(|| panic!("{name} not found on PATH (apt-get install llvm clang)"))
 }
 
 /// The stable ABI: symbol name to the version that added it.
