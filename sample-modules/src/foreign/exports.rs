@@ -2,10 +2,10 @@
 //! (pythonXY.dll, python3.dll) and libpython `.tbd` stub need it.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::invalid;
-use crate::BuildError;
+use crate::{BuildError, source_root};
 
 /// One exported symbol of the CPython runtime.
 struct Export {
@@ -18,8 +18,9 @@ struct Export {
 }
 
 /// What the CPython runtime exports, as far as the fixtures need to know: the
-/// stable ABI (`stable_abi.tsv`, what python3.dll re-exports) and the few
-/// functions of the full API the samples call (`full_api.tsv`).
+/// stable ABI (`inspector/abi/data/stable_abi.tsv`, the repository's one copy,
+/// what python3.dll re-exports) and the few functions of the full API the
+/// samples call (`full_api.tsv`, beside the other foreign inputs).
 ///
 /// Why not the real pythonXY.dll export tables: they cannot be had here, and a
 /// list made from them would be another large file to keep. Every symbol listed
@@ -31,8 +32,7 @@ pub(super) struct ExportList(Vec<Export>);
 impl ExportList {
     pub(super) fn load(dir: &Path) -> Result<Self, BuildError> {
         let mut exports = Vec::new();
-        for (file, stable) in [("stable_abi.tsv", true), ("full_api.tsv", false)] {
-            let path = dir.join(file);
+        for (path, stable) in [(stable_abi_tsv(), true), (dir.join("full_api.tsv"), false)] {
             let text = fs::read_to_string(&path).map_err(|e| BuildError::io(&path, e))?;
             for line in text
                 .lines()
@@ -106,6 +106,11 @@ impl ExportList {
     }
 }
 
+/// Kept by the `extinspect-abi` crate, which compiles it in.
+fn stable_abi_tsv() -> PathBuf {
+    source_root().join("../inspector/abi/data/stable_abi.tsv")
+}
+
 fn parse_version(text: &str) -> Option<(u32, u32)> {
     let (major, minor) = text.split_once('.')?;
     Some((major.parse().ok()?, minor.parse().ok()?))
@@ -114,7 +119,6 @@ fn parse_version(text: &str) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source_root;
 
     #[test]
     fn export_lists_follow_version_and_platform() {

@@ -467,9 +467,13 @@ impl Builder {
                 // No CRT, so no entry point. The headers name the import
                 // libraries (#pragma comment(lib)); the linker finds them on
                 // /libpath. /debug keeps the PDB, and with it /OPT:NOREF, so an
-                // unexported init function survives. The PDB and the import
-                // library lld-link always writes stay out of the fixture dirs.
-                args.extend(["/dll", "/noentry", "/debug", "/Brepro"].map(String::from));
+                // unexported init function survives; /debug:symtab also keeps a
+                // COFF symbol table in the image, as mingw-built DLLs have, so
+                // that function is visible without the PDB. The PDB and the
+                // import library lld-link always writes stay out of the fixture dirs.
+                args.extend(
+                    ["/dll", "/noentry", "/debug", "/debug:symtab", "/Brepro"].map(String::from),
+                );
                 args.push(format!("/machine:{machine}"));
                 args.push(format!("/pdb:{}.pdb", stem.display()));
                 args.push(format!("/implib:{}.lib", stem.display()));

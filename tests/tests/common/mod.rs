@@ -192,7 +192,7 @@ pub fn llvm_tool(name: &str) -> PathBuf {
 
 /// The stable ABI: symbol name to the version that added it.
 pub fn stable_abi() -> HashMap<String, (u32, u32)> {
-    let text = include_str!("../../../sample-modules/foreign/stable_abi.tsv");
+    let text = include_str!("../../../inspector/abi/data/stable_abi.tsv");
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {

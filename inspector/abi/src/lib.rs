@@ -1,0 +1,15 @@
+//! CPython ABI data for the inspector: the stable-ABI list (what an abi3
+//! extension may import, and since when) and, per runtime ABI, the symbols a
+//! real libpython exports (what a version-specific extension may import).
+//!
+//! Both are committed data compiled into the crate; [`generate`] is how the
+//! export tables are made from the interpreters on a machine.
+
+mod exports;
+pub mod generate;
+mod stable_abi;
+mod version;
+
+pub use exports::{ExportTable, TableKey, export_table, export_tables};
+pub use stable_abi::{STABLE_ABI_TSV, StableAbi, StableSymbol, SymbolKind, stable_abi};
+pub use version::{ParseVersionError, PyVersion};

@@ -1,0 +1,347 @@
+//! Facts derived once per file from the view, the file name and the wheel
+//! tags, so that every check reads the same interpretation of them.
+
+use std::collections::BTreeMap;
+
+use abi::PyVersion;
+use binary::{Format, Import, Reach, Slice};
+use naming::{InitExport, InitKind, ModuleFile, Platform, SuffixTag};
+
+use crate::python_dll::PythonDll;
+use crate::subject::Subject;
+
+/// Which C API the module was written against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generation {
+    Python3,
+    /// Imports `Py_InitModule4*`: a Python 2 module, initialised by `init<name>`.
+    Python2,
+}
+
+/// Where a fact about the target interpreter came from, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    FileName,
+    WheelTag,
+    PythonDll,
+    Option,
+    Default,
+    Python2Api,
+}
+
+impl Source {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Source::FileName => "the file name",
+            Source::WheelTag => "the wheel tag",
+            Source::PythonDll => "the imported python DLL",
+            Source::Option => "--abi3-min",
+            Source::Default => "no --abi3-min and no cpXY-abi3 wheel tag: assumed",
+            Source::Python2Api => "its Python 2 imports",
+        }
+    }
+}
+
+/// The interpreter build the file says it is for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    pub version: Option<(PyVersion, Source)>,
+    pub abi3: bool,
+    /// For abi3 modules: the oldest version it must load in.
+    pub abi3_min: Option<(PyVersion, Source)>,
+    pub debug: bool,
+    pub free_threaded: bool,
+}
+
+/// An import that the interpreter provides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PythonImport {
+    pub name: String,
+    pub library: Option<String>,
+}
+
+/// Everything the checks know about one file.
+#[derive(Debug, Clone)]
+pub struct Facts<'a> {
+    pub subject: Subject<'a>,
+    pub format: Format,
+    /// The OS whose loader would load this binary format.
+    pub platform: Platform,
+    /// The file name parsed against the binary's own platform.
+    pub file: Option<ModuleFile>,
+    /// The module name the loader would import this file as; when the name
+    /// is not importable on the binary's platform, the name it would have
+    /// under whatever platform's suffix it does carry.
+    pub module: Option<String>,
+    /// The loader on the binary's own platform would import this file.
+    pub importable: bool,
+    pub target: Target,
+    pub generation: Generation,
+    /// Init functions exported by at least one slice, decoded, by symbol.
+    pub init_exports: Vec<InitExport>,
+    /// Imports the interpreter provides, once each, sorted by name.
+    pub python_imports: Vec<PythonImport>,
+    /// PE: the interpreter DLLs imported.
+    pub python_dlls: Vec<PythonDll>,
+}
+
+pub fn platform_of(format: Format) -> Platform {
+    match format {
+        Format::Elf => Platform::Linux,
+        Format::Macho => Platform::MacOs,
+        Format::Pe => Platform::Windows,
+    }
+}
+
+impl<'a> Facts<'a> {
+    pub fn derive(subject: Subject<'a>) -> Facts<'a> {
+        let format = subject.binary.format;
+        let platform = platform_of(format);
+        let file = naming::parse_filename(subject.file_name, platform);
+        let importable = file
+            .as_ref()
+            .is_some_and(|f| naming::is_identifier(&f.module));
+        let module = if importable {
+            file.as_ref().map(|f| f.module.clone())
+        } else {
+            foreign_module_name(subject.file_name, platform)
+        };
+        let python_imports = python_imports(&subject.binary.slices);
+        let python_dlls = python_dlls(&subject.binary.slices);
+        let generation = if python_imports
+            .iter()
+            .any(|i| i.name.starts_with("Py_InitModule4"))
+        {
+            Generation::Python2
+        } else {
+            Generation::Python3
+        };
+        let mut facts = Facts {
+            subject,
+            format,
+            platform,
+            file,
+            module,
+            importable,
+            target: Target::default(),
+            generation,
+            init_exports: Vec::new(),
+            python_imports,
+            python_dlls,
+        };
+        facts.target = facts.derive_target();
+        facts.init_exports = facts.derive_init_exports();
+        facts
+    }
+
+    pub fn slices(&self) -> &'a [Slice] {
+        &self.subject.binary.slices
+    }
+
+    pub fn is_fat(&self) -> bool {
+        self.slices().len() > 1
+    }
+
+    /// The symbols that would initialise `module`: CPython looks for the
+    /// `PyModExport` form (3.15+) first and then `PyInit`; Python 2 for `init<name>`.
+    pub fn expected_init_symbols(&self) -> Vec<String> {
+        let Some(module) = &self.module else {
+            return Vec::new();
+        };
+        match self.generation {
+            Generation::Python2 => vec![naming::python2_init_symbol(module)],
+            Generation::Python3 => vec![naming::init_symbol(module), naming::export_symbol(module)],
+        }
+    }
+
+    /// Whether this looks like a Python extension module at all.
+    pub fn is_extension(&self) -> bool {
+        !self.init_exports.is_empty()
+            || !self.python_imports.is_empty()
+            || self
+                .expected_init_symbols()
+                .iter()
+                .any(|s| self.slices().iter().any(|slice| slice.symbol(s).is_some()))
+    }
+
+    fn derive_init_exports(&self) -> Vec<InitExport> {
+        let mut found: BTreeMap<String, InitExport> = BTreeMap::new();
+        let py2 = match (&self.module, self.generation) {
+            (Some(module), Generation::Python2) => Some(naming::python2_init_symbol(module)),
+            _ => None,
+        };
+        for slice in self.slices() {
+            for symbol in slice.exports() {
+                let decoded = if py2.as_deref() == Some(symbol.name.as_str()) {
+                    Some(InitExport {
+                        symbol: symbol.name.clone(),
+                        module: self.module.clone().unwrap_or_default(),
+                        kind: InitKind::Python2,
+                    })
+                } else {
+                    naming::decode_init_symbol(&symbol.name)
+                };
+                if let Some(export) = decoded {
+                    found.entry(export.symbol.clone()).or_insert(export);
+                }
+            }
+        }
+        found.into_values().collect()
+    }
+
+    fn derive_target(&self) -> Target {
+        let mut target = Target::default();
+        let wheel_abi: Vec<naming::AbiTag> = self
+            .subject
+            .wheel
+            .map(|w| {
+                w.abi_tags
+                    .iter()
+                    .filter_map(|t| naming::parse_abi_tag(t))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let wheel_python: Option<PyVersion> = self.subject.wheel.and_then(|w| {
+            w.python_tags
+                .iter()
+                .filter_map(|t| naming::parse_python_tag(t))
+                .min()
+                .map(|(major, minor)| PyVersion { major, minor })
+        });
+
+        if let Some(file) = &self.file {
+            match &file.tag {
+                SuffixTag::Versioned {
+                    major,
+                    minor,
+                    flags,
+                    ..
+                } => {
+                    target.version = Some((version(*major, *minor), Source::FileName));
+                    target.debug |= flags.debug;
+                    target.free_threaded |= flags.free_threaded;
+                }
+                SuffixTag::Abi3 { free_threaded, .. } => {
+                    target.abi3 = true;
+                    target.free_threaded |= *free_threaded;
+                }
+                SuffixTag::Plain => {}
+            }
+            target.debug |= file.windows_debug;
+        }
+        for tag in &wheel_abi {
+            if tag.abi3 {
+                target.abi3 = true;
+            }
+            if let (None, Some((major, minor))) = (&target.version, tag.version) {
+                target.version = Some((version(major, minor), Source::WheelTag));
+            }
+            target.debug |= tag.flags.debug;
+            target.free_threaded |= tag.flags.free_threaded;
+        }
+        for dll in &self.python_dlls {
+            match dll.version {
+                None => target.abi3 = true,
+                Some(v) if target.version.is_none() => {
+                    target.version = Some((v, Source::PythonDll));
+                }
+                Some(_) => {}
+            }
+        }
+        if target.abi3 {
+            // An abi3 module is not for one version; the version in its
+            // wheel's python tag is its minimum.
+            if target.version.is_some_and(|(_, s)| s == Source::WheelTag) {
+                target.version = None;
+            }
+            target.abi3_min = Some(match (self.subject.options.abi3_min, wheel_python) {
+                (Some(v), _) => (v, Source::Option),
+                (None, Some(v)) => (v, Source::WheelTag),
+                (None, None) => (version(3, 2), Source::Default),
+            });
+        }
+        if target.version.is_none() && self.generation == Generation::Python2 {
+            target.version = Some((version(2, 7), Source::Python2Api));
+        }
+        target
+    }
+
+    /// Whether a slice exports any of `symbols`.
+    pub fn exports_any(slice: &Slice, symbols: &[String]) -> bool {
+        symbols
+            .iter()
+            .any(|s| slice.symbol(s).is_some_and(|s| s.reach == Reach::Exported))
+    }
+
+    pub fn imports(&self, name: &str) -> bool {
+        self.python_imports
+            .binary_search_by(|i| i.name.as_str().cmp(name))
+            .is_ok()
+    }
+}
+
+fn version(major: u8, minor: u8) -> PyVersion {
+    PyVersion { major, minor }
+}
+
+/// The module name under the first other platform whose loader accepts
+/// the suffix, so that a misnamed file still gets its init symbol checked.
+fn foreign_module_name(file_name: &str, own: Platform) -> Option<String> {
+    [Platform::Linux, Platform::MacOs, Platform::Windows]
+        .into_iter()
+        .filter(|p| *p != own)
+        .filter_map(|p| naming::parse_filename(file_name, p))
+        .map(|f| f.module)
+        .find(|m| naming::is_identifier(m))
+}
+
+fn is_python_symbol(name: &str) -> bool {
+    name.starts_with("Py") || name.starts_with("_Py")
+}
+
+/// A library that is the interpreter, under any platform's naming.
+pub fn is_libpython(library: &str) -> bool {
+    let file = library.rsplit('/').next().unwrap_or(library);
+    let lower = file.to_ascii_lowercase();
+    lower.starts_with("libpython")
+        || PythonDll::parse(file).is_some()
+        || library.contains("Python.framework/")
+}
+
+fn from_interpreter(import: &Import) -> bool {
+    if !is_python_symbol(&import.name) {
+        return false;
+    }
+    match &import.library {
+        Some(library) => is_libpython(library),
+        // ELF records no library for unversioned symbols, and Mach-O
+        // flat/dynamic lookup binds to whatever the process has loaded:
+        // the interpreter, for a Py* name.
+        None => import.version.is_none(),
+    }
+}
+
+fn python_imports(slices: &[Slice]) -> Vec<PythonImport> {
+    let mut found: BTreeMap<&str, PythonImport> = BTreeMap::new();
+    for import in slices.iter().flat_map(|s| &s.imports) {
+        if from_interpreter(import) {
+            found.entry(&import.name).or_insert_with(|| PythonImport {
+                name: import.name.clone(),
+                library: import.library.clone(),
+            });
+        }
+    }
+    found.into_values().collect()
+}
+
+fn python_dlls(slices: &[Slice]) -> Vec<PythonDll> {
+    let mut dlls: Vec<PythonDll> = Vec::new();
+    for name in slices.iter().flat_map(|s| &s.needed) {
+        if let Some(dll) = PythonDll::parse(name)
+            && !dlls.iter().any(|d| d.name.eq_ignore_ascii_case(name))
+        {
+            dlls.push(dll);
+        }
+    }
+    dlls
+}

@@ -1,0 +1,168 @@
+//! The result of inspecting one file, in the shape the JSON output keeps
+//! stable (see docs/json-output.md).
+
+use serde::Serialize;
+
+use binary::Binary;
+use naming::{SuffixTag, WheelName};
+
+use crate::facts::Facts;
+use crate::finding::Finding;
+use crate::registry::CHECKS;
+use crate::rules::unreadable_file;
+use crate::subject::{Options, Subject};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    /// A CPython extension module: the checks ran.
+    Extension,
+    /// A shared object with no init function and no Python imports: not a
+    /// module, so nothing to check.
+    NotExtension,
+    /// It could not be read or parsed: one `unreadable-file` finding.
+    Unreadable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InitSymbol {
+    pub symbol: String,
+    pub module: String,
+}
+
+/// What the file name and wheel tags say the module is for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TagReport {
+    /// The suffix the loader strips (`.cpython-312-x86_64-linux-gnu.so`);
+    /// absent when no loader on the binary's platform accepts the name.
+    pub suffix: Option<String>,
+    /// `3.12`, when the tags or the imported DLL name one version.
+    pub python: Option<String>,
+    pub abi3: bool,
+    /// For abi3 modules: the minimum version the checks assumed.
+    pub abi3_min: Option<String>,
+    pub debug: bool,
+    pub free_threaded: bool,
+    /// The platform part of the suffix: a Linux triplet, `darwin`, `win_amd64`.
+    pub platform: Option<String>,
+    /// The wheel's tags, when the file came from a wheel.
+    pub wheel: Option<WheelTags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct WheelTags {
+    pub python: Vec<String>,
+    pub abi: Vec<String>,
+    pub platform: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileReport {
+    /// As given, or `wheel.whl!member/path.so` for a wheel member.
+    pub path: String,
+    pub kind: FileKind,
+    pub format: Option<&'static str>,
+    /// One entry per slice (several for a fat Mach-O file).
+    pub arch: Vec<&'static str>,
+    pub module: Option<String>,
+    pub tag: Option<TagReport>,
+    pub init_symbols: Vec<InitSymbol>,
+    pub findings: Vec<Finding>,
+}
+
+impl FileReport {
+    pub fn has_errors(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == crate::severity::Severity::Error)
+    }
+}
+
+/// A report for a path that could not be read or parsed; `detail` is the
+/// one-line reason.
+pub fn unreadable(path: String, detail: &str) -> FileReport {
+    FileReport {
+        path,
+        kind: FileKind::Unreadable,
+        format: None,
+        arch: Vec::new(),
+        module: None,
+        tag: None,
+        init_symbols: Vec::new(),
+        findings: vec![unreadable_file::finding(detail)],
+    }
+}
+
+/// Runs every check over one parsed binary.
+pub fn inspect(
+    path: String,
+    file_name: &str,
+    binary: &Binary,
+    wheel: Option<&WheelName>,
+    options: &Options,
+) -> FileReport {
+    let subject = Subject {
+        file_name,
+        binary,
+        wheel,
+        options,
+    };
+    let facts = Facts::derive(subject);
+    let kind = if facts.is_extension() {
+        FileKind::Extension
+    } else {
+        FileKind::NotExtension
+    };
+    let mut findings = Vec::new();
+    if kind == FileKind::Extension {
+        for check in CHECKS {
+            if let Some(run) = check.run {
+                run(&facts, &mut findings);
+            }
+        }
+        // Errors first; within a severity, registry order (stable sort).
+        findings.sort_by_key(|f| f.severity);
+    }
+    FileReport {
+        path,
+        kind,
+        format: Some(binary.format.name()),
+        arch: binary.slices.iter().map(|s| s.arch.name()).collect(),
+        // A library that is not a module has no module name or ABI tag,
+        // whatever its file name looks like.
+        module: facts.module.clone().filter(|_| kind == FileKind::Extension),
+        tag: (kind == FileKind::Extension).then(|| tag_report(&facts)),
+        init_symbols: facts
+            .init_exports
+            .iter()
+            .map(|e| InitSymbol {
+                symbol: e.symbol.clone(),
+                module: e.module.clone(),
+            })
+            .collect(),
+        findings,
+    }
+}
+
+fn tag_report(facts: &Facts<'_>) -> TagReport {
+    let target = &facts.target;
+    let platform = facts.file.as_ref().and_then(|f| match &f.tag {
+        SuffixTag::Versioned { platform, .. } => Some(platform.clone()),
+        SuffixTag::Abi3 { triplet, .. } => triplet.clone(),
+        SuffixTag::Plain => None,
+    });
+    TagReport {
+        suffix: facts.file.as_ref().map(|f| f.suffix.clone()),
+        python: target.version.map(|(v, _)| v.to_string()),
+        abi3: target.abi3,
+        abi3_min: target.abi3_min.map(|(v, _)| v.to_string()),
+        debug: target.debug,
+        free_threaded: target.free_threaded,
+        platform,
+        wheel: facts.subject.wheel.map(|w| WheelTags {
+            python: w.python_tags.clone(),
+            abi: w.abi_tags.clone(),
+            platform: w.platform_tags.clone(),
+        }),
+    }
+}

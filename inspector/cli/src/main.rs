@@ -1,0 +1,117 @@
+//! The command line: arguments in, report out, exit status 0 (clean),
+//! 1 (error findings) or 2 (usage or I/O error).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "extinspect",
+    version,
+    about = "Report every way a CPython extension module will fail to load, without running it.",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Shared objects (.so, .pyd, .dylib), wheels, or directories to walk.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// The oldest CPython an abi3 module must load in (overrides the wheel tag).
+    #[arg(long, value_name = "X.Y")]
+    abi3_min: Option<abi::PyVersion>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print what a check does, why, and how to fix what it finds (no id: list them).
+    Explain { check: Option<String> },
+    /// Write the generated check pages (docs/checks) into DIR.
+    #[command(hide = true)]
+    WriteDocs { dir: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("extinspect: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Some(Command::Explain { check: None }) => {
+            print(&extinspect::docs::list())?;
+            Ok(0)
+        }
+        Some(Command::Explain { check: Some(id) }) => match extinspect::docs::explain(&id) {
+            Some(text) => {
+                print(&text)?;
+                Ok(0)
+            }
+            None => {
+                eprintln!("extinspect: no check named `{id}`; `extinspect explain` lists them");
+                Ok(2)
+            }
+        },
+        Some(Command::WriteDocs { dir }) => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            for (name, text) in extinspect::docs::check_pages() {
+                let path = dir.join(name);
+                std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            Ok(0)
+        }
+        None => {
+            if cli.paths.is_empty() {
+                eprintln!("extinspect: no PATH given; try `extinspect --help`");
+                return Ok(2);
+            }
+            let options = checks::Options {
+                abi3_min: cli.abi3_min,
+            };
+            let outcome = extinspect::inspect_paths(&cli.paths, &options);
+            let rendered = match cli.format {
+                Format::Text => extinspect::render::text(&outcome),
+                Format::Json => extinspect::render::json(&outcome),
+            };
+            print(&rendered)?;
+            Ok(outcome.exit_code() as u8)
+        }
+    }
+}
+
+/// A closed stdout (`extinspect ... | head`) is not an error worth a panic.
+fn print(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to stdout"),
+    }
+}

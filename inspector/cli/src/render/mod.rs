@@ -1,0 +1,7 @@
+//! Output formats.
+
+mod json;
+mod text;
+
+pub use json::json;
+pub use text::text;

@@ -1,0 +1,170 @@
+//! Inspecting everything the command line names. A file that cannot be
+//! read is a report of its own; it never stops the others.
+
+use std::path::{Path, PathBuf};
+
+use checks::{FileKind, FileReport, Options, Severity};
+use serde::Serialize;
+
+use crate::input::{self, Candidate, Source};
+use crate::wheel;
+
+/// Totals over a run, as printed and as in the JSON `summary`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub extensions: usize,
+    pub not_extensions: usize,
+    pub unreadable: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub files: Vec<FileReport>,
+    pub summary: Summary,
+    /// A path could not be read at all (missing, unreadable directory or
+    /// wheel): the run is incomplete, which the exit status says.
+    #[serde(skip)]
+    pub io_error: bool,
+}
+
+impl Outcome {
+    /// 0 clean, 1 error findings, 2 when some path could not be read.
+    pub fn exit_code(&self) -> i32 {
+        if self.io_error {
+            2
+        } else if self.summary.errors > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+pub fn inspect_paths(paths: &[PathBuf], options: &Options) -> Outcome {
+    let mut files = Vec::new();
+    let mut io_error = false;
+    for candidate in input::collect(paths) {
+        match candidate {
+            Candidate::Failed { path, error } => {
+                io_error = true;
+                files.push(checks::unreadable(
+                    display(&path),
+                    &format!("cannot read: {error}"),
+                ));
+            }
+            Candidate::Found(Source::File(path)) => match std::fs::read(&path) {
+                Ok(bytes) => {
+                    files.push(inspect_bytes(display(&path), &path, &bytes, None, options))
+                }
+                Err(e) => {
+                    io_error = true;
+                    files.push(checks::unreadable(
+                        display(&path),
+                        &format!("cannot read: {e}"),
+                    ));
+                }
+            },
+            Candidate::Found(Source::Wheel(path)) => {
+                io_error |= inspect_wheel(&path, options, &mut files);
+            }
+        }
+    }
+    let summary = summarise(&files);
+    Outcome {
+        files,
+        summary,
+        io_error,
+    }
+}
+
+/// Returns whether the wheel itself could not be read.
+fn inspect_wheel(path: &Path, options: &Options, files: &mut Vec<FileReport>) -> bool {
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let tags = naming::parse_wheel_filename(file_name);
+    let members = match wheel::binary_members(path) {
+        Ok(members) => members,
+        Err(e) => {
+            files.push(checks::unreadable(display(path), &e.to_string()));
+            return true;
+        }
+    };
+    for member in members {
+        let label = format!("{}!{}", display(path), printable(&member.name));
+        match member.bytes {
+            Ok(bytes) => {
+                let name = member.name.rsplit('/').next().unwrap_or(&member.name);
+                files.push(inspect_named(label, name, &bytes, tags.as_ref(), options));
+            }
+            Err(e) => files.push(checks::unreadable(label, &e.to_string())),
+        }
+    }
+    false
+}
+
+fn inspect_bytes(
+    label: String,
+    path: &Path,
+    bytes: &[u8],
+    wheel: Option<&naming::WheelName>,
+    options: &Options,
+) -> FileReport {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    inspect_named(label, &name, bytes, wheel, options)
+}
+
+fn inspect_named(
+    label: String,
+    file_name: &str,
+    bytes: &[u8],
+    wheel: Option<&naming::WheelName>,
+    options: &Options,
+) -> FileReport {
+    match binary::parse(bytes) {
+        Ok(parsed) => checks::inspect(label, file_name, &parsed, wheel, options),
+        Err(e) => checks::unreadable(label, &e.to_string()),
+    }
+}
+
+fn summarise(files: &[FileReport]) -> Summary {
+    let mut summary = Summary {
+        files: files.len(),
+        ..Summary::default()
+    };
+    for file in files {
+        match file.kind {
+            FileKind::Extension => summary.extensions += 1,
+            FileKind::NotExtension => summary.not_extensions += 1,
+            FileKind::Unreadable => summary.unreadable += 1,
+        }
+        for finding in &file.findings {
+            match finding.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+        }
+    }
+    summary
+}
+
+fn display(path: &Path) -> String {
+    printable(&path.to_string_lossy())
+}
+
+/// Paths from disk or from a zip can hold control characters; a report
+/// line must stay one line and must not drive the terminal.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}

@@ -1,0 +1,159 @@
+//! `extinspect` over CPython's own extension modules: every module in the
+//! lib-dynload of every interpreter on the machine (2.7 and 3.6 on, release
+//! and debug, pyenv's and the distribution's) inspects with no error
+//! finding, and the init functions it reports are exactly the ones
+//! `llvm-nm -D --defined-only` lists.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use checks::{FileKind, Options, Severity};
+use interpreters::Interpreter;
+
+/// Every interpreter found, not one per ABI: Debian's 3.11 ships its own
+/// lib-dynload beside pyenv's.
+fn everyone() -> Vec<(Interpreter, PathBuf)> {
+    let discovery = interpreters::discover(&[]);
+    let found: Vec<(Interpreter, PathBuf)> = discovery
+        .interpreters
+        .into_iter()
+        .filter(|i| i.is_cpython())
+        .filter_map(|i| {
+            let dir = i.lib_dynload.clone()?;
+            dir.is_dir().then_some((i, dir))
+        })
+        .collect();
+    let versions: BTreeSet<(u32, u32)> = found.iter().map(|(i, _)| i.version.feature()).collect();
+    assert!(
+        (8..=13).all(|minor| versions.contains(&(3, minor))),
+        "CPython 3.8-3.13 with a lib-dynload are expected on this machine; found {versions:?}"
+    );
+    found
+}
+
+fn llvm_init_exports(file: &std::path::Path, python2_init: Option<&str>) -> BTreeSet<String> {
+    common::llvm(
+        "llvm-nm",
+        &["-D", "--defined-only", "--format=just-symbols"],
+        file,
+    )
+    .lines()
+    .map(|l| l.trim().to_string())
+    .filter(|s| {
+        s.starts_with("PyInit_")
+            || s.starts_with("PyInitU_")
+            || s.starts_with("PyModExport_")
+            || s.starts_with("PyModExportU_")
+            || Some(s.as_str()) == python2_init
+    })
+    .collect()
+}
+
+#[test]
+fn every_lib_dynload_module_inspects_without_errors_and_with_llvms_init_exports() {
+    let mut failures = Vec::new();
+    let mut modules = 0;
+    let mut seen_dirs = BTreeSet::new();
+    for (interpreter, dir) in everyone() {
+        // Debian's release and debug builds share one lib-dynload.
+        if !seen_dirs.insert(dir.clone()) {
+            continue;
+        }
+        let outcome = extinspect::inspect_paths(std::slice::from_ref(&dir), &Options::default());
+        assert!(
+            !outcome.files.is_empty(),
+            "{interpreter}: no module found in {}",
+            dir.display()
+        );
+        for file in &outcome.files {
+            modules += 1;
+            if file.kind != FileKind::Extension {
+                failures.push(format!(
+                    "{}: {:?}, not an extension module",
+                    file.path, file.kind
+                ));
+                continue;
+            }
+            for finding in file
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+            {
+                failures.push(format!(
+                    "{}: {}: {}",
+                    file.path, finding.check, finding.message
+                ));
+            }
+            let ours: BTreeSet<String> =
+                file.init_symbols.iter().map(|s| s.symbol.clone()).collect();
+            let python2_init = (interpreter.version.feature().0 == 2)
+                .then(|| format!("init{}", file.module.clone().unwrap_or_default()));
+            let theirs =
+                llvm_init_exports(std::path::Path::new(&file.path), python2_init.as_deref());
+            if ours != theirs {
+                failures.push(format!(
+                    "{}: init exports {ours:?}, llvm-nm {theirs:?}",
+                    file.path
+                ));
+            }
+        }
+    }
+    assert!(
+        modules > 300,
+        "only {modules} lib-dynload modules inspected"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The names `test_importlib.extension.test_loader.test_nonascii` imports
+/// from `_testmultiphase` (CPython 3.5+): one with ASCII and non-ASCII
+/// characters, one with none.
+const NON_ASCII_MODULES: [&str; 2] = [
+    "_testmultiphase_zkou\u{161}ka_na\u{10d}ten\u{ed}",
+    "\u{ff3f}\u{30a4}\u{30f3}\u{30dd}\u{30fc}\u{30c8}\u{30c6}\u{30b9}\u{30c8}",
+];
+
+#[test]
+fn testmultiphase_unicode_exports_decode_to_the_names_cpythons_tests_import() {
+    let mut checked = 0;
+    for (interpreter, dir) in everyone() {
+        if interpreter.version.feature() < (3, 5) {
+            continue;
+        }
+        let Some(file) = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.starts_with("_testmultiphase.")
+                        && (n.contains(&format!("-{}", interpreter.tag().trim_start_matches("cp")))
+                            || !interpreter.debug)
+                })
+            })
+        else {
+            continue;
+        };
+        let outcome = extinspect::inspect_paths(std::slice::from_ref(&file), &Options::default());
+        let decoded: BTreeSet<&str> = outcome.files[0]
+            .init_symbols
+            .iter()
+            .filter(|s| s.symbol.starts_with("PyInitU_"))
+            .map(|s| s.module.as_str())
+            .collect();
+        let want: BTreeSet<&str> = NON_ASCII_MODULES.into_iter().collect();
+        assert_eq!(decoded, want, "{}", file.display());
+        checked += 1;
+    }
+    assert!(
+        checked >= 6,
+        "_testmultiphase found for only {checked} interpreters"
+    );
+}
