@@ -35,7 +35,9 @@ mod tests {
             let meta = check.meta;
             assert!(seen.insert(meta.id), "duplicate id {}", meta.id);
             assert!(
-                meta.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                meta.id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{} is not kebab-case",
                 meta.id
             );

@@ -9,6 +9,9 @@ use serde::Serialize;
 use crate::input::{self, Candidate, Source};
 use crate::wheel;
 
+/// The version of the JSON document's shape (docs/json-output.md).
+pub const SCHEMA: u32 = 1;
+
 /// Totals over a run, as printed and as in the JSON `summary`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -23,6 +26,8 @@ pub struct Summary {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
+    /// Bumped only when a field changes meaning or disappears.
+    pub schema: u32,
     pub files: Vec<FileReport>,
     pub summary: Summary,
     /// A path could not be read at all (missing, unreadable directory or
@@ -75,13 +80,14 @@ pub fn inspect_paths(paths: &[PathBuf], options: &Options) -> Outcome {
     }
     let summary = summarise(&files);
     Outcome {
+        schema: SCHEMA,
         files,
         summary,
         io_error,
     }
 }
 
-/// Returns whether the wheel itself could not be read.
+/// Returns whether the wheel itself could not be read from disk.
 fn inspect_wheel(path: &Path, options: &Options, files: &mut Vec<FileReport>) -> bool {
     let file_name = path
         .file_name()
@@ -92,7 +98,9 @@ fn inspect_wheel(path: &Path, options: &Options, files: &mut Vec<FileReport>) ->
         Ok(members) => members,
         Err(e) => {
             files.push(checks::unreadable(display(path), &e.to_string()));
-            return true;
+            // A wheel that cannot be opened is an I/O error; one that opens
+            // but is not a zip is a broken artifact, like a broken binary.
+            return matches!(e, wheel::WheelError::Io(_));
         }
     };
     for member in members {

@@ -55,8 +55,9 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     }
     let wanted = &expected[0];
     let mut message = format!("no exported init function `{wanted}` for module `{module}`");
-    if facts.is_fat() {
-        message.push_str(&format!(" in the {} slice", slice_names(&missing)));
+    if missing.len() < facts.slices().len() {
+        let plural = if missing.len() == 1 { "" } else { "s" };
+        message.push_str(&format!(" in the {} slice{plural}", slice_names(&missing)));
     }
     let others: Vec<_> = facts
         .init_exports
