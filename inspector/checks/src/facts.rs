@@ -51,6 +51,10 @@ pub struct Target {
     pub abi3_min: Option<(PyVersion, Source)>,
     pub debug: bool,
     pub free_threaded: bool,
+    /// The file name or the wheel's ABI tag names the build (a version
+    /// or abi3). A plain `.pyd` or `.so` names none, so its build flags
+    /// come from what it links.
+    pub abi_named: bool,
 }
 
 /// An import that the interpreter provides.
@@ -150,8 +154,31 @@ impl<'a> Facts<'a> {
         };
         match self.generation {
             Generation::Python2 => vec![naming::python2_init_symbol(module)],
-            Generation::Python3 => vec![naming::init_symbol(module), naming::export_symbol(module)],
+            Generation::Python3 if self.only_315_and_later() => {
+                vec![naming::init_symbol(module), naming::export_symbol(module)]
+            }
+            Generation::Python3 => vec![naming::init_symbol(module)],
         }
+    }
+
+    /// Whether every interpreter the file targets is 3.15 or later, the
+    /// first to look for `PyModExport_` (PEP 793) as well as `PyInit_`.
+    fn only_315_and_later(&self) -> bool {
+        let v315 = version(3, 15);
+        match (self.target.abi3_min, self.target.version) {
+            (Some((min, _)), _) => min >= v315,
+            (None, Some((v, _))) => v >= v315,
+            (None, None) => false,
+        }
+    }
+
+    /// The exported init functions for modules other than this file's.
+    pub fn other_init_exports(&self) -> Vec<&InitExport> {
+        let expected = self.expected_init_symbols();
+        self.init_exports
+            .iter()
+            .filter(|e| !expected.contains(&e.symbol))
+            .collect()
     }
 
     /// Whether this looks like a Python extension module at all.
@@ -218,11 +245,13 @@ impl<'a> Facts<'a> {
                     ..
                 } => {
                     target.version = Some((version(*major, *minor), Source::FileName));
+                    target.abi_named = true;
                     target.debug |= flags.debug;
                     target.free_threaded |= flags.free_threaded;
                 }
                 SuffixTag::Abi3 { free_threaded, .. } => {
                     target.abi3 = true;
+                    target.abi_named = true;
                     target.free_threaded |= *free_threaded;
                 }
                 SuffixTag::Plain => {}
@@ -230,6 +259,7 @@ impl<'a> Facts<'a> {
             target.debug |= file.windows_debug;
         }
         for tag in &wheel_abi {
+            target.abi_named |= tag.abi3 || tag.version.is_some();
             if tag.abi3 {
                 target.abi3 = true;
             }
@@ -240,6 +270,11 @@ impl<'a> Facts<'a> {
             target.free_threaded |= tag.flags.free_threaded;
         }
         for dll in &self.python_dlls {
+            // Every Windows interpreter loads untagged `.pyd` files, so an
+            // untagged module is for whichever build's DLL it links.
+            if !target.abi_named {
+                target.free_threaded |= dll.free_threaded;
+            }
             match dll.version {
                 None => target.abi3 = true,
                 Some(v) if target.version.is_none() => {
@@ -302,10 +337,11 @@ fn is_python_symbol(name: &str) -> bool {
 /// A library that is the interpreter, under any platform's naming.
 pub fn is_libpython(library: &str) -> bool {
     let file = library.rsplit('/').next().unwrap_or(library);
-    let lower = file.to_ascii_lowercase();
-    lower.starts_with("libpython")
-        || PythonDll::parse(file).is_some()
-        || library.contains("Python.framework/")
+    // `libpython3.12.so.1.0`, `libpython3.13t.dylib`; not `libPythonQt`.
+    let versioned = file
+        .strip_prefix("libpython")
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+    versioned || PythonDll::parse(file).is_some() || library.contains("Python.framework/")
 }
 
 fn from_interpreter(import: &Import) -> bool {

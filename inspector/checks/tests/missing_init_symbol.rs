@@ -84,11 +84,12 @@ fn non_ascii_module_expects_punycode_init() {
 
 #[test]
 fn pep_793_export_hook_satisfies_it() {
+    // PEP 793 hooks are looked up from 3.15 on.
     let binary = elf_x86_64()
         .export("PyModExport_spam")
         .import("PyModuleDef_Init")
         .build();
-    let report = run(&format!("spam{LINUX_312}"), &binary);
+    let report = run("spam.cpython-315-x86_64-linux-gnu.so", &binary);
     assert_silent(&report, CHECK);
     assert_silent(&report, "init-symbol-not-exported");
     assert_silent(&report, "extra-init-symbols");
@@ -131,6 +132,21 @@ fn fat_macho_names_the_slice_that_lacks_it() {
     let finding = only(&report, CHECK);
     assert_mentions(&finding.message, &["`PyInit_spam`", "in the aarch64 slice"]);
     assert!(!finding.message.contains("x86_64"), "{}", finding.message);
+}
+
+#[test]
+fn fat_macho_lacking_it_everywhere_names_no_slice() {
+    let binary = macho(Arch::X86_64)
+        .import("PyModuleDef_Init")
+        .slice(Arch::Aarch64)
+        .import("PyModuleDef_Init")
+        .build();
+    let report = run("spam.cpython-312-darwin.so", &binary);
+    let finding = only(&report, CHECK);
+    assert_eq!(
+        finding.message,
+        "no exported init function `PyInit_spam` for module `spam`; the file exports no init function at all"
+    );
 }
 
 #[test]
@@ -225,4 +241,18 @@ fn a_library_that_is_not_a_module_gets_nothing() {
         assert!(report.init_symbols.is_empty(), "{name}");
         assert_eq!(report.format, Some("elf"));
     }
+}
+
+#[test]
+fn a_pep_793_hook_alone_does_not_load_before_3_15() {
+    let binary = elf_x86_64()
+        .export("PyModExport_spam")
+        .import("PyModuleDef_Init")
+        .build();
+    let report = run("spam.cpython-312-x86_64-linux-gnu.so", &binary);
+    let finding = only(&report, CHECK);
+    assert_mentions(
+        &finding.message,
+        &["`PyInit_spam`", "`PyModExport_spam` (module `spam`)"],
+    );
 }

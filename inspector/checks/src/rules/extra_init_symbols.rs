@@ -41,10 +41,12 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     if !has_own {
         return;
     }
+    // Before 3.15 a `PyModExport_` hook for the same module is not
+    // another module: it is the forward-compatible pair of `PyInit_`.
     let extra: Vec<_> = facts
-        .init_exports
-        .iter()
-        .filter(|e| !expected.contains(&e.symbol))
+        .other_init_exports()
+        .into_iter()
+        .filter(|e| facts.module.as_ref() != Some(&e.module))
         .collect();
     if extra.is_empty() {
         return;

@@ -59,11 +59,7 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         let plural = if missing.len() == 1 { "" } else { "s" };
         message.push_str(&format!(" in the {} slice{plural}", slice_names(&missing)));
     }
-    let others: Vec<_> = facts
-        .init_exports
-        .iter()
-        .filter(|e| !expected.contains(&e.symbol))
-        .collect();
+    let others = facts.other_init_exports();
     if others.is_empty() {
         message.push_str("; the file exports no init function at all");
     } else {

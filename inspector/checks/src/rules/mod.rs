@@ -53,16 +53,8 @@ pub(crate) fn platform_name(platform: Platform) -> &'static str {
     }
 }
 
-pub(crate) fn format_label(format: Format) -> &'static str {
-    match format {
-        Format::Elf => "ELF",
-        Format::Macho => "Mach-O",
-        Format::Pe => "PE",
-    }
-}
-
 /// "an ELF file", "a PE file".
 pub(crate) fn a_format(format: Format) -> String {
     let article = if format == Format::Elf { "an" } else { "a" };
-    format!("{article} {} file", format_label(format))
+    format!("{article} {} file", format.title())
 }

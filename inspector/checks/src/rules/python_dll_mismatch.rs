@@ -90,7 +90,10 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             _ => {}
         }
         let expected = PythonDll::expected_name(dll.version, target.debug, target.free_threaded);
-        if dll.debug != target.debug || dll.free_threaded != target.free_threaded {
+        // A debug interpreter loads only `_d` names, so debug always
+        // counts; free-threading only where a tag names the build.
+        let ft_mismatch = target.abi_named && dll.free_threaded != target.free_threaded;
+        if dll.debug != target.debug || ft_mismatch {
             let build = |debug: bool, ft: bool| match (debug, ft) {
                 (false, false) => "a release build",
                 (true, false) => "a debug build",

@@ -4,7 +4,7 @@ use naming::{Platform, SuffixTag};
 use crate::check::declare_check;
 use crate::facts::Facts;
 use crate::finding::Finding;
-use crate::rules::{a_format, format_label, platform_name, slice_names};
+use crate::rules::{a_format, platform_name, slice_names};
 
 declare_check! {
     /// ## What it does
@@ -70,7 +70,7 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                     format!(
                         "the file name says {} (`{tag}`), but the {} machine is {}",
                         arch.name(),
-                        format_label(format),
+                        format.title(),
                         slice_names(&wrong)
                     ),
                 ));
@@ -87,7 +87,7 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                     &TagArchMismatch::META,
                     format!(
                         "the wheel is tagged `any`, but this {} extension runs only on {}",
-                        format_label(format),
+                        format.title(),
                         platform_name(os_of(format))
                     ),
                 ));
@@ -118,7 +118,7 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                 format!(
                     "the wheel tag `{tag}` needs {}, but the {} file has {}",
                     needs.join(" and "),
-                    format_label(format),
+                    format.title(),
                     slice_names(&slices.iter().collect::<Vec<_>>())
                 ),
             ));
