@@ -2,10 +2,12 @@
 //! extension may import, and since when) and, per runtime ABI, the symbols a
 //! real libpython exports (what a version-specific extension may import).
 //!
-//! Both are committed data compiled into the crate; [`generate`] is how the
-//! export tables are made from the interpreters on a machine.
+//! Both are committed data compiled into the crate; `generate` (feature
+//! `regenerate`) is how the export tables are made from the interpreters on
+//! a machine.
 
 mod exports;
+#[cfg(feature = "regenerate")]
 pub mod generate;
 mod stable_abi;
 mod version;

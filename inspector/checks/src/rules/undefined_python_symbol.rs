@@ -17,8 +17,9 @@ declare_check! {
     ///
     /// The export tables were read from the libpython of each CPython
     /// installed where extinspect was built (2.7, 3.6 to 3.13, and the 3.11
-    /// debug build); they ship as data and `cargo run -p extinspect-abi --bin
-    /// regenerate-export-tables` rebuilds them. When no table exists for the
+    /// debug build); they ship as data, and
+    /// `cargo run -p extinspect-abi --features regenerate --bin regenerate-export-tables`
+    /// rebuilds them. When no table exists for the
     /// target (a free-threaded build, a debug build other than 3.11, a
     /// version not listed, a plain `.so` with no version), this check does
     /// not run: it is absent, not passed. The tables come from Linux builds;
