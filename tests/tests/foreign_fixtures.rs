@@ -63,11 +63,7 @@ const LIBSYSTEM: &str = "/usr/lib/libSystem.B.dylib";
 const LIBPYTHON: &str = "@rpath/libpython3.12.dylib";
 
 fn corpus() -> &'static ForeignCorpus {
-    static BUILT: OnceLock<ForeignCorpus> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        sample_modules::build_foreign(&sample_modules::default_root())
-            .unwrap_or_else(|e| panic!("building the foreign fixtures: {e}"))
-    })
+    common::foreign()
 }
 
 fn c_samples() -> Vec<Sample> {

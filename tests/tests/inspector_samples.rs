@@ -7,18 +7,9 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use checks::{FileKind, Options};
-use sample_modules::{ForeignCorpus, ForeignFixture, Sample};
-
-fn foreign() -> &'static ForeignCorpus {
-    static BUILT: OnceLock<ForeignCorpus> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        sample_modules::build_foreign(&sample_modules::default_root())
-            .unwrap_or_else(|e| panic!("building the foreign fixtures: {e}"))
-    })
-}
+use sample_modules::{ForeignFixture, Sample};
 
 /// A sample's abi3 minimum is the version its header says it limits itself
 /// to, passed as a user would: `--abi3-min`.
@@ -101,7 +92,7 @@ fn elf_builds_for_every_interpreter_yield_the_promised_findings() {
 fn foreign_builds_yield_the_promised_findings() {
     let catalog = sample_modules::catalog().expect("catalog");
     let mut failures = Vec::new();
-    let honest: Vec<&ForeignFixture> = foreign()
+    let honest: Vec<&ForeignFixture> = common::foreign()
         .fixtures
         .iter()
         .filter(|f| f.mislabel.is_none())
@@ -147,7 +138,7 @@ const MISLABELLED: &[(&str, &[&str])] = &[
 fn mislabelled_fixtures_are_caught() {
     let mut failures = Vec::new();
     for (case, want) in MISLABELLED {
-        let fixture = foreign()
+        let fixture = common::foreign()
             .fixtures
             .iter()
             .find(|f| {
@@ -169,17 +160,13 @@ fn mislabelled_fixtures_are_caught() {
 
 /// The cp312 build and every foreign build of each sample, one report.
 fn snapshot_paths(sample: &Sample) -> Vec<PathBuf> {
-    let interpreter = common::interpreters()
-        .iter()
-        .find(|i| i.version.feature() == (3, 12) && !i.debug && !i.free_threaded)
-        .expect("CPython 3.12 is under test (the snapshots are of its builds)");
-    let corpus = common::corpus(interpreter);
+    let corpus = common::corpus(common::python312());
     let mut paths: Vec<PathBuf> = corpus
         .module(&sample.id)
         .map(|m| m.path.clone())
         .into_iter()
         .collect();
-    let mut foreign: Vec<PathBuf> = foreign()
+    let mut foreign: Vec<PathBuf> = common::foreign()
         .fixtures
         .iter()
         .filter(|f| f.sample_id == sample.id && f.mislabel.is_none() && f.python == (3, 12))
@@ -222,7 +209,7 @@ fn reports_match_snapshots() {
                 stable(extinspect::render::json(&outcome))
             );
         }
-        let mut mislabelled: Vec<PathBuf> = foreign()
+        let mut mislabelled: Vec<PathBuf> = common::foreign()
             .fixtures
             .iter()
             .filter(|f| f.mislabel.is_some())

@@ -9,14 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use checks::{FileKind, FileReport, Options};
-use interpreters::Interpreter;
-
-fn python312() -> &'static Interpreter {
-    common::interpreters()
-        .iter()
-        .find(|i| i.version.feature() == (3, 12) && !i.debug && !i.free_threaded)
-        .expect("CPython 3.12 is under test")
-}
 
 /// maturin as installed by pip: the script, else the module of python3.
 fn maturin() -> Command {
@@ -29,7 +21,7 @@ fn maturin() -> Command {
 }
 
 fn build_with_maturin(out: &Path) -> PathBuf {
-    let interpreter = python312();
+    let interpreter = common::python312();
     let manifest = sample_modules::source_root().join("pyo3/pyo3_clean/Cargo.toml");
     let target_dir = sample_modules::default_root()
         .join("maturin-target")
@@ -134,16 +126,14 @@ fn make_wheel(dir: &Path, wheel_name: &str, members: &[(&str, &[u8])]) -> PathBu
 }
 
 fn foreign(dir: &str, file: &str) -> Vec<u8> {
-    let corpus =
-        sample_modules::build_foreign(&sample_modules::default_root()).expect("foreign fixtures");
-    std::fs::read(corpus.dir.join(dir).join(file)).expect("fixture")
+    std::fs::read(common::foreign().dir.join(dir).join(file)).expect("fixture")
 }
 
 #[test]
 fn a_wheel_whose_tags_lie_about_its_members_is_caught() {
     let dir = tempfile::tempdir().unwrap();
     let elf = std::fs::read(
-        &common::corpus(python312())
+        &common::corpus(common::python312())
             .module("clean_multiphase")
             .expect("clean_multiphase built")
             .path,

@@ -81,6 +81,9 @@ pub struct Facts<'a> {
     pub importable: bool,
     pub target: Target,
     pub generation: Generation,
+    /// The symbols that would initialise `module`: `PyInit` (and from
+    /// 3.15 the PEP 793 `PyModExport` form); Python 2's `init<name>`.
+    pub expected_init: Vec<String>,
     /// Init functions exported by at least one slice, decoded, by symbol.
     pub init_exports: Vec<InitExport>,
     /// Imports the interpreter provides, once each, sorted by name.
@@ -129,11 +132,13 @@ impl<'a> Facts<'a> {
             importable,
             target: Target::default(),
             generation,
+            expected_init: Vec::new(),
             init_exports: Vec::new(),
             python_imports,
             python_dlls,
         };
         facts.target = facts.derive_target();
+        facts.expected_init = facts.derive_expected_init();
         facts.init_exports = facts.derive_init_exports();
         facts
     }
@@ -146,9 +151,7 @@ impl<'a> Facts<'a> {
         self.slices().len() > 1
     }
 
-    /// The symbols that would initialise `module`: CPython looks for the
-    /// `PyModExport` form (3.15+) first and then `PyInit`; Python 2 for `init<name>`.
-    pub fn expected_init_symbols(&self) -> Vec<String> {
+    fn derive_expected_init(&self) -> Vec<String> {
         let Some(module) = &self.module else {
             return Vec::new();
         };
@@ -174,10 +177,9 @@ impl<'a> Facts<'a> {
 
     /// The exported init functions for modules other than this file's.
     pub fn other_init_exports(&self) -> Vec<&InitExport> {
-        let expected = self.expected_init_symbols();
         self.init_exports
             .iter()
-            .filter(|e| !expected.contains(&e.symbol))
+            .filter(|e| !self.expected_init.contains(&e.symbol))
             .collect()
     }
 
@@ -186,7 +188,7 @@ impl<'a> Facts<'a> {
         !self.init_exports.is_empty()
             || !self.python_imports.is_empty()
             || self
-                .expected_init_symbols()
+                .expected_init
                 .iter()
                 .any(|s| self.slices().iter().any(|slice| slice.symbol(s).is_some()))
     }

@@ -62,9 +62,13 @@ pub fn inspect_paths(paths: &[PathBuf], options: &Options) -> Outcome {
                 ));
             }
             Candidate::Found(Source::File(path)) => match std::fs::read(&path) {
-                Ok(bytes) => {
-                    files.push(inspect_bytes(display(&path), &path, &bytes, None, options))
-                }
+                Ok(bytes) => files.push(inspect_named(
+                    display(&path),
+                    &file_name(&path),
+                    &bytes,
+                    None,
+                    options,
+                )),
                 Err(e) => {
                     io_error = true;
                     files.push(checks::unreadable(
@@ -116,20 +120,6 @@ fn inspect_wheel(path: &Path, options: &Options, files: &mut Vec<FileReport>) ->
     false
 }
 
-fn inspect_bytes(
-    label: String,
-    path: &Path,
-    bytes: &[u8],
-    wheel: Option<&naming::WheelName>,
-    options: &Options,
-) -> FileReport {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    inspect_named(label, &name, bytes, wheel, options)
-}
-
 fn inspect_named(
     label: String,
     file_name: &str,
@@ -163,6 +153,12 @@ fn summarise(files: &[FileReport]) -> Summary {
         }
     }
     summary
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn display(path: &Path) -> String {

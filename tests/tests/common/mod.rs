@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use interpreters::Interpreter;
-use sample_modules::{BuiltModule, Corpus};
+use sample_modules::{BuiltModule, Corpus, ForeignCorpus};
 
 /// The CPython interpreters the corpus is proven on: 3.8 and newer with headers,
 /// one per build key (tag and target), pyenv's preferred over the distribution's.
@@ -190,18 +190,36 @@ pub fn llvm_tool(name: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("{name} not found on PATH (apt-get install llvm clang)"))
 }
 
-/// The stable ABI: symbol name to the version that added it.
+/// The stable ABI: symbol name to the version that added it, from the
+/// inspector's copy of CPython's list (the repository's one).
 pub fn stable_abi() -> HashMap<String, (u32, u32)> {
-    let text = include_str!("../../../inspector/abi/data/stable_abi.tsv");
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let mut cols = l.split('\t');
-            let name = cols.next().unwrap().to_owned();
-            let (major, minor) = cols.nth(1).unwrap().split_once('.').unwrap();
-            (name, (major.parse().unwrap(), minor.parse().unwrap()))
+    abi::stable_abi()
+        .iter()
+        .map(|s| {
+            (
+                s.name.to_owned(),
+                (s.added.major.into(), s.added.minor.into()),
+            )
         })
         .collect()
+}
+
+/// The foreign fixtures (PE, Mach-O, mislabelled copies), built at most once
+/// per test process.
+pub fn foreign() -> &'static ForeignCorpus {
+    static BUILT: OnceLock<ForeignCorpus> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        sample_modules::build_foreign(&sample_modules::default_root())
+            .unwrap_or_else(|e| panic!("building the foreign fixtures: {e}"))
+    })
+}
+
+/// The release CPython 3.12 under test: snapshots and wheels are of its builds.
+pub fn python312() -> &'static Interpreter {
+    interpreters()
+        .iter()
+        .find(|i| i.version.feature() == (3, 12) && !i.debug && !i.free_threaded)
+        .expect("CPython 3.12 is under test")
 }
 
 /// Python C-API symbols (`Py*`, `_Py*`) the ELF file leaves undefined.

@@ -33,7 +33,7 @@ declare_check! {
 }
 
 fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
-    let expected = facts.expected_init_symbols();
+    let expected = &facts.expected_init;
     let has_own = facts
         .init_exports
         .iter()

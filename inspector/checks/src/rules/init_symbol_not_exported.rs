@@ -39,12 +39,12 @@ declare_check! {
 }
 
 fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
-    let expected = facts.expected_init_symbols();
+    let expected = &facts.expected_init;
     // (symbol, reach) -> the slices where it is so; one finding for each,
     // so that a universal2 file does not say the same thing twice.
     let mut hidden: Vec<(&str, Reach, Vec<&Slice>)> = Vec::new();
     for slice in facts.slices() {
-        if Facts::exports_any(slice, &expected) {
+        if Facts::exports_any(slice, expected) {
             continue;
         }
         let Some(symbol) = expected.iter().find_map(|s| slice.symbol(s)) else {

@@ -41,12 +41,12 @@ declare_check! {
 
 fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     let Some(module) = &facts.module else { return };
-    let expected = facts.expected_init_symbols();
+    let expected = &facts.expected_init;
     let missing: Vec<_> = facts
         .slices()
         .iter()
         .filter(|slice| {
-            !Facts::exports_any(slice, &expected)
+            !Facts::exports_any(slice, expected)
                 && !expected.iter().any(|s| slice.symbol(s).is_some())
         })
         .collect();

@@ -1,4 +1,4 @@
-use binary::{Arch, Format};
+use binary::Arch;
 use naming::{Platform, SuffixTag};
 
 use crate::check::declare_check;
@@ -38,10 +38,6 @@ declare_check! {
         severity: Error,
         run: Some(run),
     }
-}
-
-fn os_of(format: Format) -> Platform {
-    crate::facts::platform_of(format)
 }
 
 fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
@@ -88,13 +84,13 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
                     format!(
                         "the wheel is tagged `any`, but this {} extension runs only on {}",
                         format.title(),
-                        platform_name(os_of(format))
+                        platform_name(facts.platform)
                     ),
                 ));
             }
             continue;
         };
-        if parsed.platform != os_of(format) {
+        if parsed.platform != facts.platform {
             out.push(Finding::new(
                 &TagArchMismatch::META,
                 format!(
