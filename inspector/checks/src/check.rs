@@ -6,7 +6,8 @@ use crate::finding::Finding;
 use crate::severity::Severity;
 
 /// A check's identity and documentation. The documentation is the doc
-/// comment on the check's type, captured by [`declare_check!`], so that
+/// comment on the check's type, captured by
+/// [`declare_meta!`](crate::declare_meta), so that
 /// `extinspect explain` and `docs/checks/*.md` cannot drift from the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CheckMeta {
@@ -48,7 +49,49 @@ pub struct Check {
     pub run: Option<fn(&Facts<'_>, &mut Vec<Finding>)>,
 }
 
-/// Declares a check type whose doc comment becomes its documentation.
+/// Declares a unit type whose doc comment becomes its documentation, with
+/// its [`CheckMeta`] as the associated constant `META`. This is the one
+/// place the doc comment is captured: the inspector's checks go through it
+/// (by way of `declare_check!`), and so does any other crate that keeps a
+/// registry of documented findings, such as the runtime harness.
+///
+/// ```
+/// checks::declare_meta! {
+///     /// ## What it does
+///     /// Reports spam.
+///     pub struct Spam { id: "spam", severity: Warning }
+/// }
+///
+/// assert_eq!(Spam::META.id, "spam");
+/// assert_eq!(Spam::META.severity, checks::Severity::Warning);
+/// assert_eq!(Spam::META.doc, " ## What it does\n Reports spam.\n");
+/// assert_eq!(Spam::META.summary(), "Reports spam.");
+/// ```
+#[macro_export]
+macro_rules! declare_meta {
+    (
+        $(#[doc = $doc:literal])+
+        pub struct $name:ident {
+            id: $id:literal,
+            severity: $severity:ident $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])+
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::CheckMeta = $crate::CheckMeta {
+                id: $id,
+                severity: $crate::Severity::$severity,
+                doc: concat!($($doc, "\n"),+),
+            };
+        }
+    };
+}
+
+/// Declares a check type whose doc comment becomes its documentation:
+/// [`declare_meta!`](crate::declare_meta) plus the constant `CHECK` that
+/// pairs `META` with the check's function.
 macro_rules! declare_check {
     (
         $(#[doc = $doc:literal])+
@@ -58,15 +101,15 @@ macro_rules! declare_check {
             run: $run:expr $(,)?
         }
     ) => {
-        $(#[doc = $doc])+
-        pub struct $name;
+        $crate::declare_meta! {
+            $(#[doc = $doc])+
+            pub struct $name {
+                id: $id,
+                severity: $severity,
+            }
+        }
 
         impl $name {
-            pub const META: $crate::check::CheckMeta = $crate::check::CheckMeta {
-                id: $id,
-                severity: $crate::severity::Severity::$severity,
-                doc: concat!($($doc, "\n"),+),
-            };
             pub const CHECK: $crate::check::Check = $crate::check::Check {
                 meta: Self::META,
                 run: $run,

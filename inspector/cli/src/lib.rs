@@ -3,7 +3,7 @@
 //! (`main.rs`) only parses arguments, prints and picks the exit status.
 
 pub mod docs;
-mod input;
+pub mod input;
 pub mod render;
 mod run;
 mod wheel;

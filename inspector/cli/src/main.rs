@@ -38,9 +38,6 @@ enum Format {
 enum Command {
     /// Print what a check does, why, and how to fix what it finds (no id: list them).
     Explain { check: Option<String> },
-    /// Write the generated check pages (docs/checks) into DIR.
-    #[command(hide = true)]
-    WriteDocs { dir: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -76,15 +73,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 Ok(2)
             }
         },
-        Some(Command::WriteDocs { dir }) => {
-            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-            for (name, text) in extinspect::docs::check_pages() {
-                let path = dir.join(name);
-                std::fs::write(&path, text)
-                    .with_context(|| format!("writing {}", path.display()))?;
-            }
-            Ok(0)
-        }
         None => {
             if cli.paths.is_empty() {
                 eprintln!("extinspect: no PATH given; try `extinspect --help`");

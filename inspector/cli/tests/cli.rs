@@ -255,26 +255,3 @@ fn explain_prints_every_checks_documentation() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("no check named `no-such-check`"));
 }
-
-#[test]
-fn generated_check_pages_are_current() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/checks");
-    let pages = extinspect::docs::check_pages();
-    let mut stale = Vec::new();
-    for (name, text) in &pages {
-        if std::fs::read_to_string(dir.join(name)).ok().as_deref() != Some(text.as_str()) {
-            stale.push(name.clone());
-        }
-    }
-    for entry in std::fs::read_dir(&dir).expect("docs/checks exists") {
-        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        if !pages.iter().any(|(page, _)| *page == name) {
-            stale.push(format!("{name} (no such check)"));
-        }
-    }
-    assert!(
-        stale.is_empty(),
-        "docs/checks is stale: {stale:?}; run `{}`",
-        extinspect::docs::WRITE_COMMAND
-    );
-}

@@ -1,0 +1,218 @@
+//! The command line: arguments in, report out, exit status 0 (clean),
+//! 1 (error findings) or 2 (usage error, or something could not be run).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use harness::{Options, Scenario, Settings, Workload};
+
+#[derive(Parser)]
+#[command(
+    name = "extharness",
+    version,
+    about = "Import CPython extension modules again and again, in subinterpreters and through shutdown, and report what only running them shows."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the scenarios on extension modules (files, wheels, directories).
+    Check(Box<CheckArgs>),
+    /// Print what a finding means and how to fix it (no id: list them).
+    Explain { id: Option<String> },
+    /// Write the generated check pages of both tools (docs/checks) into DIR.
+    #[command(hide = true)]
+    WriteDocs { dir: PathBuf },
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Extension modules (.so), wheels, or directories to walk.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Check an importable module of the interpreters' environment instead.
+    #[arg(long, value_name = "NAME")]
+    module: Vec<String>,
+    /// Only these interpreters (repeatable); default: every one found whose
+    /// version the module's tag accepts.
+    #[arg(long, value_name = "PATH")]
+    python: Vec<PathBuf>,
+    /// Load the library under this name (for libraries with several init functions).
+    #[arg(long, value_name = "NAME")]
+    init: Option<String>,
+    /// Only these scenarios after `import` (repeatable).
+    #[arg(long, value_enum)]
+    scenario: Vec<ScenarioArg>,
+    /// Time limit of each child interpreter, in seconds.
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    timeout: f64,
+    /// Child interpreters run at once (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// A Python file whose `run()` exercises the module (enables `leaks`).
+    #[arg(long, value_name = "FILE", conflicts_with = "code")]
+    workload: Option<PathBuf>,
+    /// Python code that exercises the module (enables `leaks`); the module is
+    /// bound to its name and to `module`.
+    #[arg(short = 'c', value_name = "CODE")]
+    code: Option<String>,
+    /// Unmeasured runs before measuring (re-imports and workloads).
+    #[arg(long, default_value_t = 3)]
+    warmups: u32,
+    /// Measured runs (re-imports and workloads).
+    #[arg(long, default_value_t = 6)]
+    runs: u32,
+    /// Never call this module-level function (NAME or module.NAME; repeatable).
+    #[arg(long, value_name = "NAME")]
+    no_call: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScenarioArg {
+    Reimport,
+    Subinterpreter,
+    Shutdown,
+    Leaks,
+}
+
+impl ScenarioArg {
+    fn scenario(self) -> Scenario {
+        match self {
+            ScenarioArg::Reimport => Scenario::Reimport,
+            ScenarioArg::Subinterpreter => Scenario::Subinterpreter,
+            ScenarioArg::Shutdown => Scenario::Shutdown,
+            ScenarioArg::Leaks => Scenario::Leaks,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("extharness: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Explain { id: None } => {
+            print(&extharness::docs::list())?;
+            Ok(0)
+        }
+        Command::Explain { id: Some(id) } => match extharness::docs::explain(&id) {
+            Some(text) => {
+                print(&text)?;
+                Ok(0)
+            }
+            None => {
+                eprintln!("extharness: no finding named `{id}`; `extharness explain` lists them");
+                Ok(2)
+            }
+        },
+        Command::WriteDocs { dir } => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            for (name, text) in extharness::docs::pages() {
+                let path = dir.join(name);
+                std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            Ok(0)
+        }
+        Command::Check(args) => check(*args),
+    }
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<u8> {
+    if args.paths.is_empty() && args.module.is_empty() {
+        eprintln!("extharness: no PATH or --module given; try `extharness check --help`");
+        return Ok(2);
+    }
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        eprintln!("extharness: --timeout must be a positive number of seconds");
+        return Ok(2);
+    }
+    let workload = match (args.workload, args.code) {
+        (Some(path), _) => {
+            if !path.is_file() {
+                eprintln!("extharness: the workload {} is not a file", path.display());
+                return Ok(2);
+            }
+            Some(Workload::File {
+                path: std::path::absolute(&path).unwrap_or(path),
+            })
+        }
+        (None, Some(code)) => Some(Workload::Code { code }),
+        (None, None) => None,
+    };
+    let mut scenarios: Vec<Scenario> = args.scenario.iter().map(|s| s.scenario()).collect();
+    if scenarios.is_empty() {
+        scenarios = Options::default_scenarios(workload.is_some());
+    } else if scenarios.contains(&Scenario::Leaks) && workload.is_none() {
+        eprintln!("extharness: the leaks scenario needs --workload FILE or -c CODE");
+        return Ok(2);
+    }
+    scenarios.sort();
+    scenarios.dedup();
+    let options = Options {
+        pythons: args.python,
+        modules: args.module,
+        init: args.init,
+        scenarios,
+        settings: Settings {
+            timeout: Duration::from_secs_f64(args.timeout),
+            warmups: args.warmups,
+            runs: args.runs.max(1),
+            no_call: args.no_call,
+            workload,
+        },
+        jobs: args.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        }),
+    };
+    let report = harness::check(&args.paths, &options);
+    let rendered = match args.format {
+        Format::Text => extharness::render::text(&report),
+        Format::Json => extharness::render::json(&report),
+    };
+    print(&rendered)?;
+    Ok(report.exit_code() as u8)
+}
+
+/// A closed stdout (`extharness ... | head`) is not an error worth a panic.
+fn print(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to stdout"),
+    }
+}

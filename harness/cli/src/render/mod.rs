@@ -1,0 +1,12 @@
+//! Output formats.
+
+mod text;
+
+pub use text::text;
+
+/// The JSON report (`docs/harness-json.md`).
+pub fn json(report: &harness::Report) -> String {
+    let mut text = serde_json::to_string_pretty(report).expect("the report serializes");
+    text.push('\n');
+    text
+}

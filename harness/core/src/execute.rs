@@ -1,0 +1,76 @@
+//! Running one scenario: a private directory, the probe, a child
+//! interpreter with nothing of ours in its environment.
+
+use std::ffi::OsString;
+use std::fs;
+use std::time::Duration;
+
+use interpreters::Interpreter;
+use thiserror::Error;
+
+use crate::child::{self, ChildSpec};
+use crate::probe::{self, Config, Target, Workload};
+use crate::scenario::Scenario;
+use crate::verdict::Run;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub timeout: Duration,
+    pub warmups: u32,
+    pub runs: u32,
+    pub no_call: Vec<String>,
+    pub workload: Option<Workload>,
+}
+
+#[derive(Debug, Error)]
+pub enum ExecuteError {
+    #[error("cannot prepare a private directory: {0}")]
+    Prepare(#[from] std::io::Error),
+    #[error(transparent)]
+    Child(#[from] child::ChildError),
+}
+
+pub fn execute(
+    interpreter: &Interpreter,
+    target: &Target,
+    scenario: Scenario,
+    settings: &Settings,
+) -> Result<Run, ExecuteError> {
+    // HOME, TMPDIR and the working directory all point here, so whatever
+    // the module writes lands in a directory removed afterwards.
+    let dir = tempfile::Builder::new().prefix("extharness-").tempdir()?;
+    let probe_path = dir.path().join("extharness_probe.py");
+    fs::write(&probe_path, probe::SOURCE)?;
+    let timeout = settings.timeout.as_secs_f64();
+    let config = Config {
+        scenario: scenario.name(),
+        target,
+        warmups: settings.warmups,
+        runs: settings.runs,
+        no_call: &settings.no_call,
+        workload: settings.workload.as_ref(),
+        dump_after: Some((timeout - 2.0).max(timeout * 0.8)),
+    };
+    let config = serde_json::to_string(&config).expect("the configuration serializes");
+    let home: OsString = dir.path().into();
+    let spec = ChildSpec {
+        program: interpreter.executable.clone(),
+        args: vec!["-I".into(), probe_path.into(), config.into()],
+        env: vec![
+            ("HOME".into(), home.clone()),
+            ("TMPDIR".into(), home),
+            ("PATH".into(), "/usr/bin:/bin".into()),
+            ("LC_ALL".into(), "C.UTF-8".into()),
+        ],
+        cwd: dir.path().to_path_buf(),
+        timeout: settings.timeout,
+    };
+    let output = child::run(&spec)?;
+    Ok(Run {
+        ending: output.ending,
+        events: probe::parse_events(&output.report),
+        fault: String::from_utf8_lossy(&output.fault).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr.bytes).into_owned(),
+        duration: output.duration,
+    })
+}

@@ -1,0 +1,270 @@
+//! The modules to run: extension files named or found in directories (the
+//! inspector's walk), members of wheels, and `--module` names.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use extinspect::input::{self, Candidate, Source};
+use naming::{Platform, parse_filename, parse_wheel_filename};
+use tempfile::TempDir;
+
+use crate::probe::Target;
+use crate::select::{Build, build_of, not_runnable};
+
+/// One module to check, or why it cannot be.
+#[derive(Debug, Clone)]
+pub struct ModuleInput {
+    pub display: String,
+    pub target: Target,
+    pub build: Build,
+    pub not_runnable: Option<String>,
+    /// It could not be read (exit status 2).
+    pub error: Option<String>,
+}
+
+/// The modules, and the private directories wheels were extracted into
+/// (removed when this is dropped).
+pub struct Inputs {
+    pub modules: Vec<ModuleInput>,
+    _extracted: Vec<TempDir>,
+}
+
+/// No wheel member, and no wheel in all, is written past these sizes: a
+/// zip bomb stops here instead of filling the disk.
+const MEMBER_LIMIT: u64 = 1 << 30;
+const WHEEL_LIMIT: u64 = 4 << 30;
+
+pub fn gather(paths: &[PathBuf], names: &[String], init: Option<&str>) -> Inputs {
+    let mut modules = Vec::new();
+    let mut extracted = Vec::new();
+    for candidate in input::collect(paths) {
+        match candidate {
+            Candidate::Failed { path, error } => {
+                modules.push(failed(path.display().to_string(), error))
+            }
+            Candidate::Found(Source::File(path)) => modules.push(file_module(&path, init)),
+            Candidate::Found(Source::Wheel(path)) => match extract(&path) {
+                Ok((dir, members)) => {
+                    let abi3_min = wheel_abi3_min(&path);
+                    for member in members {
+                        modules.push(wheel_module(&path, dir.path(), &member, init, abi3_min));
+                    }
+                    extracted.push(dir);
+                }
+                Err(error) => modules.push(failed(path.display().to_string(), error)),
+            },
+        }
+    }
+    for name in names {
+        modules.push(ModuleInput {
+            display: name.clone(),
+            target: Target {
+                name: name.clone(),
+                path: None,
+                sys_path: Vec::new(),
+            },
+            build: Build {
+                tag: None,
+                abi3_min: None,
+            },
+            not_runnable: None,
+            error: None,
+        });
+    }
+    Inputs {
+        modules,
+        _extracted: extracted,
+    }
+}
+
+fn failed(display: String, error: String) -> ModuleInput {
+    ModuleInput {
+        target: Target {
+            name: String::new(),
+            path: None,
+            sys_path: Vec::new(),
+        },
+        display,
+        build: Build {
+            tag: None,
+            abi3_min: None,
+        },
+        not_runnable: None,
+        error: Some(error),
+    }
+}
+
+fn module_name(file_name: &str) -> String {
+    parse_filename(file_name, Platform::Linux)
+        .map(|f| f.module)
+        .unwrap_or_else(|| file_name.split('.').next().unwrap_or(file_name).to_string())
+}
+
+fn file_module(path: &Path, init: Option<&str>) -> ModuleInput {
+    let display = path.display().to_string();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return failed(display, format!("cannot read: {e}")),
+    };
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    described(
+        display,
+        &file_name,
+        &bytes,
+        init,
+        None,
+        absolute,
+        Vec::new(),
+        None,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn described(
+    display: String,
+    file_name: &str,
+    bytes: &[u8],
+    init: Option<&str>,
+    package: Option<String>,
+    path: PathBuf,
+    sys_path: Vec<PathBuf>,
+    wheel_abi3_min: Option<(u32, u32)>,
+) -> ModuleInput {
+    let (binary, not_runnable) = match binary::parse(bytes) {
+        Ok(binary) => {
+            let reason = not_runnable(&binary);
+            (Some(binary), reason)
+        }
+        Err(e) => (None, Some(format!("not a loadable binary: {e}"))),
+    };
+    let leaf = init
+        .map(str::to_string)
+        .unwrap_or_else(|| module_name(file_name));
+    let name = match package {
+        Some(package) if init.is_none() => format!("{package}.{leaf}"),
+        _ => leaf,
+    };
+    ModuleInput {
+        display,
+        target: Target {
+            name,
+            path: Some(path),
+            sys_path,
+        },
+        build: build_of(file_name, binary.as_ref(), wheel_abi3_min),
+        not_runnable,
+        error: None,
+    }
+}
+
+fn wheel_module(
+    wheel: &Path,
+    root: &Path,
+    member: &Path,
+    init: Option<&str>,
+    abi3_min: Option<(u32, u32)>,
+) -> ModuleInput {
+    let display = format!("{}!{}", wheel.display(), member.display());
+    let path = root.join(member);
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) => return failed(display, format!("cannot read the extracted member: {e}")),
+    };
+    // `<dist>.data/platlib/pkg/m.so` installs as `pkg/m.so`.
+    let mut parts: Vec<String> = member
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let file_name = parts.pop().unwrap_or_default();
+    let mut import_root = root.to_path_buf();
+    if parts.len() >= 2
+        && parts[0].ends_with(".data")
+        && (parts[1] == "platlib" || parts[1] == "purelib")
+    {
+        import_root = root.join(&parts[0]).join(&parts[1]);
+        parts.drain(..2);
+    }
+    let package = (!parts.is_empty()).then(|| parts.join("."));
+    described(
+        display,
+        &file_name,
+        &bytes,
+        init,
+        package,
+        path,
+        vec![import_root],
+        abi3_min,
+    )
+}
+
+/// `cp38-abi3` wheels promise 3.8 and newer.
+fn wheel_abi3_min(wheel: &Path) -> Option<(u32, u32)> {
+    let name = parse_wheel_filename(&wheel.file_name()?.to_string_lossy())?;
+    if !name.abi_tags.iter().any(|t| t == "abi3") {
+        return None;
+    }
+    name.python_tags
+        .iter()
+        .filter_map(|t| naming::parse_python_tag(t))
+        .map(|(major, minor)| (u32::from(major), u32::from(minor)))
+        .min()
+}
+
+/// Extracts a wheel into a private temporary directory. Members whose
+/// names would land outside it (`../`, absolute paths) and symbolic links
+/// are skipped; sizes are capped. Returns the binary members' paths,
+/// relative to the directory.
+fn extract(wheel: &Path) -> Result<(TempDir, Vec<PathBuf>), String> {
+    let file = fs::File::open(wheel).map_err(|e| format!("cannot open wheel: {e}"))?;
+    let mut archive =
+        zip::ZipArchive::new(file).map_err(|e| format!("not a readable zip archive: {e}"))?;
+    let dir = tempfile::Builder::new()
+        .prefix("extharness-wheel-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let mut members = Vec::new();
+    let mut total = 0u64;
+    for index in 0..archive.len() {
+        let mut entry = archive
+            .by_index(index)
+            .map_err(|e| format!("member #{index}: {e}"))?;
+        let Some(relative) = entry.enclosed_name() else {
+            continue;
+        };
+        let is_symlink = entry
+            .unix_mode()
+            .is_some_and(|mode| mode & 0o170000 == 0o120000);
+        if entry.is_dir()
+            || is_symlink
+            || relative
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            continue;
+        }
+        let out = dir.path().join(&relative);
+        if let Some(parent) = out.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("cannot extract: {e}"))?;
+        }
+        let mut writer = fs::File::create(&out).map_err(|e| format!("cannot extract: {e}"))?;
+        let written = std::io::copy(&mut (&mut entry).take(MEMBER_LIMIT + 1), &mut writer)
+            .map_err(|e| format!("cannot extract {}: {e}", relative.display()))?;
+        total += written;
+        if written > MEMBER_LIMIT || total > WHEEL_LIMIT {
+            return Err(format!(
+                "member {} inflates past the size limit",
+                relative.display()
+            ));
+        }
+        if input::is_binary_name(&relative.to_string_lossy()) {
+            members.push(relative);
+        }
+    }
+    members.sort();
+    Ok((dir, members))
+}

@@ -1,0 +1,26 @@
+//! The runtime harness: runs extension modules in child interpreter
+//! processes, scenario by scenario, and turns what happened into findings.
+//! Library code: it never prints or exits; the `extharness` binary does.
+
+mod cause;
+pub mod child;
+mod execute;
+mod inputs;
+mod leak;
+pub mod probe;
+pub mod registry;
+pub mod report;
+pub mod rules;
+mod run;
+mod scenario;
+mod select;
+mod verdict;
+
+pub use cause::{Cause, classify};
+pub use execute::Settings;
+pub use leak::{Measures, Verdict, judge as judge_leak};
+pub use probe::{Target, Workload};
+pub use report::{Finding, InterpreterReport, ModuleReport, Outcome, Report, ScenarioReport};
+pub use run::{Options, check};
+pub use scenario::Scenario;
+pub use select::{Build, accepts};

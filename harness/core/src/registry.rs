@@ -1,0 +1,79 @@
+//! The one list of the harness's findings, in the order of the scenarios
+//! that raise them. Ids are stable: users write them in CI configuration,
+//! so a finding may be added but never renamed. They must not clash with
+//! the inspector's check ids either, since both tools document theirs the
+//! same way.
+
+use checks::CheckMeta;
+
+use crate::rules::*;
+
+pub static CHECKS: &[CheckMeta] = &[
+    import_error::ImportError::META,
+    import_crash::ImportCrash::META,
+    singleton_state::SingletonState::META,
+    reimport_refused::ReimportRefused::META,
+    reimport_leak::ReimportLeak::META,
+    reimport_crash::ReimportCrash::META,
+    subinterpreter_refused::SubinterpreterRefused::META,
+    subinterpreter_shared_objects::SubinterpreterSharedObjects::META,
+    subinterpreter_crash::SubinterpreterCrash::META,
+    shutdown_crash::ShutdownCrash::META,
+    shutdown_hang::ShutdownHang::META,
+    call_crash::CallCrash::META,
+    call_leak::CallLeak::META,
+    workload_error::WorkloadError::META,
+    scenario_timeout::ScenarioTimeout::META,
+];
+
+pub fn lookup(id: &str) -> Option<&'static CheckMeta> {
+    CHECKS.iter().find(|meta| meta.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for meta in CHECKS {
+            assert!(seen.insert(meta.id), "duplicate id {}", meta.id);
+            assert!(
+                meta.id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{} is not kebab-case",
+                meta.id
+            );
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## How to fix",
+            ] {
+                assert!(meta.doc.contains(heading), "{} lacks {heading}", meta.id);
+            }
+            assert!(!meta.summary().is_empty(), "{} has no summary", meta.id);
+        }
+    }
+
+    #[test]
+    fn ids_do_not_clash_with_the_inspectors() {
+        for meta in CHECKS {
+            assert!(
+                checks::registry::lookup(meta.id).is_none(),
+                "{} is also an inspector check",
+                meta.id
+            );
+        }
+    }
+
+    #[test]
+    fn lookup_finds_every_id() {
+        for meta in CHECKS {
+            assert_eq!(lookup(meta.id), Some(meta));
+        }
+        assert_eq!(lookup("no-such-finding"), None);
+    }
+}

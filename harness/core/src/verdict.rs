@@ -1,0 +1,403 @@
+//! From what a child did (its ending, the probe's events, faulthandler's
+//! output) to a scenario outcome and findings.
+
+use std::time::Duration;
+
+use checks::CheckMeta;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::cause;
+use crate::child::Ending;
+use crate::leak::{self, Measures, measure_title};
+use crate::probe::{Event, ExcInfo};
+use crate::registry;
+use crate::report::{Finding, Outcome, ScenarioReport};
+use crate::scenario::Scenario;
+
+/// One finished child.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub ending: Ending,
+    pub events: Vec<Event>,
+    /// faulthandler's output (fd 4).
+    pub fault: String,
+    pub stderr: String,
+    pub duration: Duration,
+}
+
+/// Everything one scenario says.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub report: ScenarioReport,
+    pub findings: Vec<Finding>,
+    /// The module imported (the other scenarios are worth running).
+    pub imported: bool,
+}
+
+fn meta(id: &str) -> &'static CheckMeta {
+    registry::lookup(id).unwrap_or_else(|| panic!("finding id {id} is not registered"))
+}
+
+pub fn judge(scenario: Scenario, run: &Run) -> Judged {
+    let result = run.events.iter().rev().find_map(|e| match e {
+        Event::Result(v) => Some(v),
+        _ => None,
+    });
+    let last_phase = run.events.iter().rev().find_map(|e| match e {
+        Event::Phase { phase, .. } => Some((phase.as_str(), e.phase_label().unwrap_or_default())),
+        _ => None,
+    });
+    let mut findings = Vec::new();
+    let mut detail = None;
+    let mut harness_error = false;
+    let imported = result
+        .and_then(|r| r.get("imported"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+
+    let clean_end = match &run.ending {
+        Ending::Exited { code: 0 } => result.is_some(),
+        _ => false,
+    };
+    if !clean_end {
+        match last_phase {
+            None => {
+                harness_error = true;
+                detail = Some(format!(
+                    "the interpreter {} before the probe started{}",
+                    ending_text(&run.ending),
+                    tail(&run.stderr)
+                        .map(|t| format!(": {t}"))
+                        .unwrap_or_default()
+                ));
+            }
+            Some((phase, ref label)) => {
+                findings.push(death(scenario, phase, label, run, result.is_some()))
+            }
+        }
+    }
+    if let Some(result) = result
+        && let Some(failure) = judge_result(scenario, result, &mut findings)
+    {
+        harness_error = true;
+        detail = Some(failure);
+    }
+    let outcome = if harness_error {
+        Outcome::Error
+    } else if !findings.is_empty() {
+        Outcome::Finding
+    } else if result.is_some() && !imported && scenario != Scenario::Import {
+        detail = Some("the module does not import".into());
+        Outcome::Skipped
+    } else {
+        Outcome::Passed
+    };
+    Judged {
+        report: ScenarioReport {
+            name: scenario,
+            outcome,
+            duration_ms: run.duration.as_millis() as u64,
+            phase: last_phase.map(|(_, label)| label),
+            detail,
+        },
+        findings,
+        imported,
+    }
+}
+
+fn ending_text(ending: &Ending) -> String {
+    match ending {
+        Ending::Exited { code } => format!("exited with status {code}"),
+        Ending::Signaled { name, .. } => format!("was killed by {name}"),
+        Ending::TimedOut => "did not finish within the time limit".to_string(),
+    }
+}
+
+/// The last few lines of stderr, for evidence.
+fn tail(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    let start = lines.len().saturating_sub(20);
+    let tail = lines[start..].join("\n");
+    (!tail.trim().is_empty()).then_some(tail)
+}
+
+/// A child that died, overran its limit or left without a report.
+fn death(scenario: Scenario, phase: &str, label: &str, run: &Run, reported: bool) -> Finding {
+    let timed_out = run.ending == Ending::TimedOut;
+    let id = match phase {
+        "finalize" if timed_out => "shutdown-hang",
+        _ if timed_out => "scenario-timeout",
+        "import" => "import-crash",
+        "reimport" => "reimport-crash",
+        p if p.starts_with("subinterpreter") => "subinterpreter-crash",
+        "use" | "workload" => "call-crash",
+        "finalize" => "shutdown-crash",
+        _ => "import-crash",
+    };
+    let how = match &run.ending {
+        Ending::Exited { code } if reported && scenario.finalizes() => {
+            format!("exited with status {code} during finalization")
+        }
+        Ending::Exited { code } => format!("exited with status {code} without reporting"),
+        Ending::Signaled { name, .. } => format!("died by {name}"),
+        Ending::TimedOut => format!(
+            "did not finish within {:.0} s and was killed",
+            run.duration.as_secs_f64()
+        ),
+    };
+    let at = match phase {
+        "finalize" => "during finalization".to_string(),
+        _ => format!("in phase {label}"),
+    };
+    let signal = match &run.ending {
+        Ending::Signaled { name, .. } => Some(name.clone()),
+        _ => None,
+    };
+    let exit_code = match &run.ending {
+        Ending::Exited { code } => Some(*code),
+        _ => None,
+    };
+    Finding::new(meta(id), format!("the interpreter {how} {at}"))
+        .with("phase", label)
+        .with("signal", signal)
+        .with("exit_code", exit_code)
+        .with(
+            "python_traceback",
+            (!run.fault.trim().is_empty()).then(|| run.fault.trim_end()),
+        )
+        .with("stderr", tail(&run.stderr))
+}
+
+#[derive(Deserialize)]
+struct ReimportResult {
+    #[serde(default)]
+    cycles: u32,
+    error: Option<ExcInfo>,
+    #[serde(default)]
+    same: Vec<Same>,
+    #[serde(default)]
+    measures: Measures,
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct Same {
+    name: String,
+    kind: String,
+}
+
+#[derive(Deserialize)]
+struct SubinterpreterResult {
+    kinds: Vec<KindResult>,
+}
+
+#[derive(Deserialize)]
+struct KindResult {
+    kind: String,
+    via: String,
+    error: Option<ExcInfo>,
+    #[serde(default)]
+    shared: Vec<String>,
+    failure: Option<ExcInfo>,
+}
+
+#[derive(Deserialize)]
+struct LeaksResult {
+    error: Option<ExcInfo>,
+    #[serde(default)]
+    measures: Measures,
+}
+
+/// Findings from the probe's result; `Some` when the harness itself failed.
+fn judge_result(scenario: Scenario, result: &Value, findings: &mut Vec<Finding>) -> Option<String> {
+    if result.get("imported").and_then(Value::as_bool) != Some(true) {
+        if scenario == Scenario::Import
+            && let Some(error) = result
+                .get("error")
+                .and_then(|e| ExcInfo::deserialize(e).ok())
+        {
+            findings.push(import_error(&error, "import"));
+        }
+        return None;
+    }
+    match scenario {
+        Scenario::Import | Scenario::Shutdown => {}
+        Scenario::Reimport => {
+            if let Ok(r) = ReimportResult::deserialize(result) {
+                reimport(&r, findings);
+            }
+        }
+        Scenario::Subinterpreter => {
+            if let Ok(r) = SubinterpreterResult::deserialize(result) {
+                let failures: Vec<String> = r
+                    .kinds
+                    .iter()
+                    .filter_map(|kind| subinterpreter(kind, findings))
+                    .collect();
+                if !failures.is_empty() {
+                    return Some(failures.join("; "));
+                }
+            }
+        }
+        Scenario::Leaks => {
+            if let Ok(r) = LeaksResult::deserialize(result) {
+                leaks(&r, findings);
+            }
+        }
+    }
+    None
+}
+
+fn import_error(error: &ExcInfo, phase: &str) -> Finding {
+    let cause = cause::classify(error);
+    let symbol = match &cause {
+        cause::Cause::MissingInit { symbol } => symbol.clone(),
+        cause::Cause::UndefinedSymbol { symbol } => Some(symbol.clone()),
+        _ => None,
+    };
+    let context = match phase {
+        "import" => String::new(),
+        other => format!(" ({other})"),
+    };
+    Finding::new(
+        meta("import-error"),
+        format!("the module does not import{context}: {}", cause.describe()),
+    )
+    .with("phase", phase)
+    .with("cause", cause.name())
+    .with("symbol", symbol)
+    .with("exception", format!("{}: {}", error.kind, error.message))
+    .with("python_traceback", error.traceback.trim_end())
+}
+
+fn is_import_error(error: &ExcInfo) -> bool {
+    error.kind.ends_with("ImportError") || error.kind == "ModuleNotFoundError"
+}
+
+fn reimport(r: &ReimportResult, findings: &mut Vec<Finding>) {
+    if !r.same.is_empty() {
+        let names: Vec<String> = r
+            .same
+            .iter()
+            .map(|s| format!("{} ({})", s.name, s.kind))
+            .collect();
+        findings.push(
+            Finding::new(
+                meta("singleton-state"),
+                format!(
+                    "a re-import hands back the first import's objects: {}",
+                    names.join(", ")
+                ),
+            )
+            .with("same_objects", &r.same),
+        );
+    }
+    if let Some(error) = &r.error {
+        let phase = format!("reimport (cycle {})", r.cycles + 1);
+        if is_import_error(error) {
+            findings.push(
+                Finding::new(
+                    meta("reimport-refused"),
+                    format!(
+                        "the module refuses a second import: {}: {}",
+                        error.kind, error.message
+                    ),
+                )
+                .with("phase", &phase)
+                .with("exception", format!("{}: {}", error.kind, error.message)),
+            );
+        } else {
+            findings.push(import_error(error, &phase));
+        }
+    }
+    leak_finding("reimport-leak", "re-importing leaks", &r.measures, findings);
+}
+
+fn leak_finding(id: &str, what: &str, measures: &Measures, findings: &mut Vec<Finding>) {
+    let verdict = leak::judge(measures);
+    if !verdict.leaks() {
+        return;
+    }
+    let shown: Vec<String> = verdict
+        .leaking
+        .iter()
+        .map(|m| format!("{} {:?}", measure_title(m), measures[m]))
+        .collect();
+    let rests: Vec<&str> = verdict.measured.iter().map(|m| measure_title(m)).collect();
+    findings.push(
+        Finding::new(
+            meta(id),
+            format!(
+                "{what}: {} per measured run (verdict on {})",
+                shown.join(", "),
+                rests.join(", ")
+            ),
+        )
+        .with("deltas", measures)
+        .with("leaking", &verdict.leaking)
+        .with("measured", &verdict.measured),
+    );
+}
+
+fn subinterpreter(kind: &KindResult, findings: &mut Vec<Finding>) -> Option<String> {
+    let which = match kind.kind.as_str() {
+        "isolated" => "an isolated subinterpreter (own GIL)",
+        _ => "a legacy subinterpreter (shared GIL)",
+    };
+    if let Some(error) = &kind.error {
+        if is_import_error(error) {
+            findings.push(
+                Finding::new(
+                    meta("subinterpreter-refused"),
+                    format!("{which} refuses it: {}", error.message),
+                )
+                .with("kind", &kind.kind)
+                .with("via", &kind.via)
+                .with("exception", format!("{}: {}", error.kind, error.message)),
+            );
+        } else {
+            findings.push(import_error(
+                error,
+                &format!("subinterpreter-import ({})", kind.kind),
+            ));
+        }
+    }
+    if !kind.shared.is_empty() {
+        findings.push(
+            Finding::new(
+                meta("subinterpreter-shared-objects"),
+                format!(
+                    "{which} gets the main interpreter's very objects: {}",
+                    kind.shared.join(", ")
+                ),
+            )
+            .with("kind", &kind.kind)
+            .with("via", &kind.via)
+            .with("shared", &kind.shared),
+        );
+    }
+    // The subinterpreter could not run the probe's own code and nothing
+    // of the module was reported: the harness failed, not the module.
+    match &kind.failure {
+        Some(failure) if kind.error.is_none() && kind.shared.is_empty() => Some(format!(
+            "{which} could not run the probe: {}: {}",
+            failure.kind, failure.message
+        )),
+        _ => None,
+    }
+}
+
+fn leaks(r: &LeaksResult, findings: &mut Vec<Finding>) {
+    if let Some(error) = &r.error {
+        findings.push(
+            Finding::new(
+                meta("workload-error"),
+                format!("the workload raised {}: {}", error.kind, error.message),
+            )
+            .with("exception", format!("{}: {}", error.kind, error.message))
+            .with("python_traceback", error.traceback.trim_end()),
+        );
+        return;
+    }
+    leak_finding("call-leak", "the workload leaks", &r.measures, findings);
+}
