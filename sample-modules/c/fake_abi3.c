@@ -11,8 +11,11 @@
  * was built for, which is how such wheels get published; on other versions it
  * may fail to load or misbehave.
  *
+ * It keeps no state and declares per-interpreter GIL support on 3.12+.
+ *
  * Inspector: abi3-violation naming PyUnicode_AsUTF8 ("not in the stable ABI").
- * Harness: clean on the interpreter it was built with.
+ * Harness: clean on the interpreter it was built with, subinterpreters (shared
+ * and own GIL) included.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -31,6 +34,9 @@ static PyMethodDef methods[] = {
 };
 
 static PyModuleDef_Slot slots[] = {
+#if PY_VERSION_HEX >= 0x030C0000
+    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+#endif
     {0, NULL},
 };
 

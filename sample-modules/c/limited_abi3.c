@@ -4,14 +4,21 @@
  * python:    3.8-3.13
  * limited-api: 3.8
  * inspector: clean
- * harness:   clean
+ * harness:   subinterpreter-refused (3.12+)
  *
  * A genuine limited-API module: compiled with Py_LIMITED_API = 3.8 and named
  * `.abi3.so`, so one binary loads in CPython 3.8 and every later version.
  * Every C-API symbol it imports is in the stable ABI as of 3.8.
  *
+ * The price: the Py_mod_multiple_interpreters slot is in the limited API only
+ * from 3.12 (and 3.8-3.11 reject a module with a slot they do not know), so a
+ * 3.8 abi3 module cannot declare per-interpreter GIL support, and CPython 3.12+
+ * reads its absence as "subinterpreters sharing the main GIL only".
+ *
  * Inspector: nothing (no abi3-violation with --abi3-min 3.8).
- * Harness: clean on 3.8 and every newer interpreter.
+ * Harness: clean on 3.8 and every newer interpreter, legacy (shared-GIL)
+ * subinterpreters included; an isolated subinterpreter with its own GIL (3.12+)
+ * refuses it with ImportError: subinterpreter-refused (info).
  */
 #define Py_LIMITED_API 0x03080000
 #define PY_SSIZE_T_CLEAN

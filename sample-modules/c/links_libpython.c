@@ -10,8 +10,11 @@
  * a second copy of the runtime under a statically linked python, and pins the
  * exact libpython soname, which manylinux forbids.
  *
+ * It keeps no state and declares per-interpreter GIL support on 3.12+.
+ *
  * Inspector: links-libpython (warning) naming the libpython soname.
- * Harness: clean under the shared-libpython interpreter it was built for.
+ * Harness: clean under the shared-libpython interpreter it was built for,
+ * subinterpreters (shared and own GIL) included.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -26,6 +29,9 @@ static PyMethodDef methods[] = {
 };
 
 static PyModuleDef_Slot slots[] = {
+#if PY_VERSION_HEX >= 0x030C0000
+    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+#endif
     {0, NULL},
 };
 

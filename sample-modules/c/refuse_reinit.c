@@ -2,7 +2,7 @@
  * module:    refuse_reinit
  * python:    3.8-3.13
  * inspector: abi3-candidate
- * harness:   reimport-refused, reinit-refused
+ * harness:   reimport-refused, subinterpreter-refused, reinit-refused
  *
  * Keeps a C static that says it has been initialised and, like numpy, refuses
  * any second initialisation in the same process with
@@ -11,8 +11,10 @@
  * after Py_Finalize/Py_Initialize all fail cleanly.
  *
  * Inspector: nothing visible statically (abi3-candidate, info).
- * Harness: reimport-refused (info) and reinit-refused (info); subinterpreter
- * imports fail with the same ImportError.
+ * Harness: reimport-refused, subinterpreter-refused and reinit-refused (all
+ * info). A legacy subinterpreter's import fails with the same ImportError; an
+ * isolated one with its own GIL (3.12+) refuses the module before executing
+ * it, as it declares no Py_mod_multiple_interpreters slot.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -8,7 +8,9 @@
  * hook runs from exit(), after Py_FinalizeEx has torn the runtime down, and
  * raises a Python exception there: with no thread state left, the interpreter
  * dies by SIGSEGV (SIGABRT on debug builds, which check the thread state).
- * Importing and using the module works; only shutdown fails.
+ * Importing and using the module works, in subinterpreters too (it keeps no
+ * Python state and declares per-interpreter GIL support on 3.12+); only
+ * shutdown fails.
  *
  * Inspector: nothing visible statically (abi3-candidate, info).
  * Harness: shutdown-crash, in `touch_python_after_finalize` (shutdown_crash.c).
@@ -28,12 +30,14 @@ static PyObject *ping(PyObject *module, PyObject *unused) {
 }
 
 static int exec_module(PyObject *module) {
-    if (!hook_registered) {
-        if (atexit(touch_python_after_finalize) != 0) {
-            PyErr_SetString(PyExc_RuntimeError, "atexit() refused the hook");
-            return -1;
-        }
-        hook_registered = 1;
+    /* Once per process, even with interpreters running side by side on their own GILs. */
+    if (__atomic_exchange_n(&hook_registered, 1, __ATOMIC_ACQ_REL)) {
+        return 0;
+    }
+    if (atexit(touch_python_after_finalize) != 0) {
+        __atomic_store_n(&hook_registered, 0, __ATOMIC_RELEASE);
+        PyErr_SetString(PyExc_RuntimeError, "atexit() refused the hook");
+        return -1;
     }
     return 0;
 }
@@ -45,6 +49,9 @@ static PyMethodDef methods[] = {
 
 static PyModuleDef_Slot slots[] = {
     {Py_mod_exec, (void *)exec_module},
+#if PY_VERSION_HEX >= 0x030C0000
+    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+#endif
     {0, NULL},
 };
 

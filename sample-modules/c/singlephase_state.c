@@ -2,19 +2,23 @@
  * module:    singlephase_state
  * python:    3.8-3.13
  * inspector: single-phase-init, abi3-candidate
- * harness:   singleton-state, subinterpreter-refused
+ * harness:   singleton-state, subinterpreter-shared-objects, subinterpreter-refused (3.12+)
  *
  * Legacy single-phase initialisation (PyModule_Create, m_size = -1) with
  * process-wide C state: a call counter and an exception type cached in a C
  * static on first initialisation.
  *
  * CPython keeps a copy of a single-phase module's dict and hands it back on
- * re-import, so after `del sys.modules[...]` the new module's functions and
- * Error type are the very same objects, and the counter carries on.
+ * re-import, and copies it into every legacy (shared-GIL) subinterpreter that
+ * imports the module: after `del sys.modules[...]`, and in such a
+ * subinterpreter, the module's functions and Error type are the main
+ * interpreter's very objects, and the counter carries on.
  *
  * Inspector: single-phase-init (warning); abi3-candidate (info).
- * Harness: singleton-state on re-import (increment, Error); isolated
- * subinterpreters (3.12+) refuse it: subinterpreter-refused (info).
+ * Harness: singleton-state on re-import (increment, Error);
+ * subinterpreter-shared-objects in a legacy subinterpreter (increment,
+ * error_type, Error); an isolated subinterpreter with its own GIL (3.12+)
+ * refuses it: subinterpreter-refused (info).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

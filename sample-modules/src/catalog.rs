@@ -2,6 +2,7 @@
 //! what the sample is (module name, supported versions, build variant) and what
 //! the inspector and the harness must report about it.
 
+use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +21,8 @@ pub enum Language {
     Pyo3,
 }
 
-/// `X.Y-X.Y`, inclusive at both ends.
+/// `X.Y-X.Y`, inclusive at both ends; or `X.Y+`, open-ended, which has
+/// [`VersionRange::NO_MAX`] for its `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VersionRange {
     pub min: (u32, u32),
@@ -28,8 +30,52 @@ pub struct VersionRange {
 }
 
 impl VersionRange {
+    /// The `max` of an open-ended range (`X.Y+`): later than any version.
+    pub const NO_MAX: (u32, u32) = (u32::MAX, u32::MAX);
+
+    /// `min` and every later version.
+    pub const fn from(min: (u32, u32)) -> Self {
+        Self {
+            min,
+            max: Self::NO_MAX,
+        }
+    }
+
     pub fn contains(&self, version: Version) -> bool {
         (self.min..=self.max).contains(&version.feature())
+    }
+
+    pub fn is_open_ended(&self) -> bool {
+        self.max == Self::NO_MAX
+    }
+}
+
+/// As headers write it: `3.8-3.13`, or `3.12+` when open-ended.
+impl fmt::Display for VersionRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (major, minor) = self.min;
+        if self.is_open_ended() {
+            write!(f, "{major}.{minor}+")
+        } else {
+            write!(f, "{major}.{minor}-{}.{}", self.max.0, self.max.1)
+        }
+    }
+}
+
+/// A finding id the harness must report, and on which Python versions: in a
+/// `harness:` line, `id` alone, or qualified as `id (3.12+)` or
+/// `id (3.8-3.11)` (inclusive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    pub id: String,
+    /// None: every version the sample supports.
+    pub versions: Option<VersionRange>,
+}
+
+impl Expected {
+    /// Whether the finding is expected on `version` (given the sample supports it).
+    pub fn applies_to(&self, version: Version) -> bool {
+        self.versions.is_none_or(|range| range.contains(version))
     }
 }
 
@@ -50,8 +96,9 @@ pub struct Sample {
     pub links_libpython: bool,
     /// Check ids the inspector must report (empty: clean).
     pub inspector: Vec<String>,
-    /// Finding ids the harness must report (empty: clean).
-    pub harness: Vec<String>,
+    /// Findings the harness must report, in header order (empty: clean on
+    /// every version); see [`Sample::harness_expected_on`].
+    pub harness: Vec<Expected>,
     /// The header's prose.
     pub description: String,
 }
@@ -59,6 +106,17 @@ pub struct Sample {
 impl Sample {
     pub fn supports(&self, version: Version) -> bool {
         self.python.contains(version)
+    }
+
+    /// The harness ids expected on `version`, in header order: those with no
+    /// qualifier and those whose range contains `version`. Whether the sample
+    /// supports `version` at all is [`Sample::supports`]'s business.
+    pub fn harness_expected_on(&self, version: Version) -> Vec<&str> {
+        self.harness
+            .iter()
+            .filter(|e| e.applies_to(version))
+            .map(|e| e.id.as_str())
+            .collect()
     }
 
     /// The module's file name for a platform whose version-tagged suffix is
@@ -203,12 +261,22 @@ fn parse(
             }
             "links" if value == "libpython" => sample.links_libpython = true,
             "inspector" => sample.inspector = ids(value),
-            "harness" => sample.harness = ids(value),
+            "harness" => sample.harness = expectations(value).map_err(bad)?,
             other => return Err(bad(format!("unknown key {other:?} (or value {value:?})"))),
         }
     }
     sample.module = module.ok_or_else(|| bad("no `module:` line".into()))?;
     sample.python = python.ok_or_else(|| bad("no `python:` line".into()))?;
+    for expected in &sample.harness {
+        if let Some(range) = expected.versions
+            && (range.max < sample.python.min || range.min > sample.python.max)
+        {
+            return Err(bad(format!(
+                "harness: `{}` is qualified ({range}) for no version in python: {}",
+                expected.id, sample.python
+            )));
+        }
+    }
     sample.description = lines[end..].join("\n").trim().to_owned();
     Ok(sample)
 }
@@ -220,6 +288,58 @@ fn ids(value: &str) -> Vec<String> {
         .filter(|id| !id.is_empty() && *id != "clean")
         .map(str::to_owned)
         .collect()
+}
+
+/// A `harness:` value: comma-separated ids, each optionally qualified with
+/// `(X.Y+)` or `(X.Y-X.Y)`; `clean` alone means none.
+fn expectations(value: &str) -> Result<Vec<Expected>, String> {
+    if value.trim() == "clean" {
+        return Ok(Vec::new());
+    }
+    value.split(',').map(expectation).collect()
+}
+
+fn expectation(item: &str) -> Result<Expected, String> {
+    let item = item.trim();
+    let (id, versions) = match item.split_once('(') {
+        None => (item, None),
+        Some((id, rest)) => {
+            let qualifier = rest
+                .strip_suffix(')')
+                .ok_or_else(|| format!("harness: {item:?} must end with its `)`"))?;
+            let range = parse_qualifier(qualifier).ok_or_else(|| {
+                format!(
+                    "harness: bad version qualifier ({qualifier}) on {:?}: write (X.Y+) or (X.Y-X.Y)",
+                    id.trim()
+                )
+            })?;
+            (id.trim_end(), Some(range))
+        }
+    };
+    let well_formed = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !well_formed || id == "clean" {
+        return Err(format!(
+            "harness: {item:?} is not a finding id (lower-case words joined by `-`), \
+             or `clean` alone"
+        ));
+    }
+    Ok(Expected {
+        id: id.to_owned(),
+        versions,
+    })
+}
+
+/// `X.Y+` or `X.Y-X.Y` with the minimum first.
+fn parse_qualifier(text: &str) -> Option<VersionRange> {
+    let text = text.trim();
+    let range = match text.strip_suffix('+') {
+        Some(min) => VersionRange::from(parse_version(min)?),
+        None => parse_range(text)?,
+    };
+    (range.min <= range.max).then_some(range)
 }
 
 fn parse_version(text: &str) -> Option<(u32, u32)> {
@@ -255,6 +375,7 @@ mod tests {
         assert!(s.abi3_suffix);
         assert_eq!(s.inspector, ["a", "b"]);
         assert!(s.harness.is_empty());
+        assert!(s.harness_expected_on(Version::new(3, 12, 0)).is_empty());
         assert_eq!(s.description, "Prose here.\nMore.");
         assert!(s.supports(Version::new(3, 13, 0)));
         assert!(!s.supports(Version::new(3, 14, 0)));
@@ -266,6 +387,86 @@ mod tests {
         let lines = c_header("/* module: m\n python: 3.8-3.9\n colour: red\n */").unwrap();
         let err = parse(Path::new("x.c"), "x".into(), Language::C, &lines).unwrap_err();
         assert!(err.to_string().contains("colour"), "{err}");
+    }
+
+    fn harness_of(value: &str) -> Result<Sample, BuildError> {
+        let text = format!("/* module: m\n python: 3.8-3.13\n harness: {value}\n */");
+        parse(
+            Path::new("dir/m.c"),
+            "m".into(),
+            Language::C,
+            &c_header(&text).unwrap(),
+        )
+    }
+
+    fn expected(id: &str, versions: Option<VersionRange>) -> Expected {
+        Expected {
+            id: id.into(),
+            versions,
+        }
+    }
+
+    #[test]
+    fn harness_ids_take_version_qualifiers() {
+        let s = harness_of(
+            "singleton-state, subinterpreter-refused (3.12+), x(3.8-3.11), y ( 3.9-3.9 )",
+        )
+        .unwrap();
+        let range = |min, max| Some(VersionRange { min, max });
+        assert_eq!(
+            s.harness,
+            [
+                expected("singleton-state", None),
+                expected("subinterpreter-refused", Some(VersionRange::from((3, 12)))),
+                expected("x", range((3, 8), (3, 11))),
+                expected("y", range((3, 9), (3, 9))),
+            ]
+        );
+        let on = |minor| s.harness_expected_on(Version::new(3, minor, 1));
+        assert_eq!(on(8), ["singleton-state", "x"]);
+        assert_eq!(on(9), ["singleton-state", "x", "y"]);
+        assert_eq!(on(11), ["singleton-state", "x"]);
+        assert_eq!(on(12), ["singleton-state", "subinterpreter-refused"]);
+        assert_eq!(on(13), ["singleton-state", "subinterpreter-refused"]);
+        assert!(VersionRange::from((3, 12)).contains(Version::new(3, 99, 0)));
+        assert!(VersionRange::from((3, 12)).contains(Version::new(4, 0, 0)));
+        assert_eq!(VersionRange::from((3, 12)).to_string(), "3.12+");
+        assert_eq!(s.harness[2].versions.unwrap().to_string(), "3.8-3.11");
+    }
+
+    #[test]
+    fn clean_means_no_harness_findings() {
+        assert!(harness_of("clean").unwrap().harness.is_empty());
+        assert!(harness_of("  clean ").unwrap().harness.is_empty());
+    }
+
+    #[test]
+    fn malformed_harness_lines_are_header_errors_naming_the_file() {
+        for (value, complaint) in [
+            ("x (3.12", "must end with its `)`"),
+            ("x (3.12)", "bad version qualifier (3.12)"),
+            ("x (3.12-)", "bad version qualifier"),
+            ("x (-3.11)", "bad version qualifier"),
+            ("x (3.11-3.8)", "bad version qualifier"),
+            ("x (3.x+)", "bad version qualifier"),
+            ("x ()", "bad version qualifier"),
+            ("x (3.12+) (3.8-3.9)", "bad version qualifier"),
+            ("x 3.12+)", "is not a finding id"),
+            ("(3.12+)", "is not a finding id"),
+            ("a, , b", "is not a finding id"),
+            ("Singleton", "is not a finding id"),
+            ("clean, x", "is not a finding id"),
+            ("clean (3.12+)", "is not a finding id"),
+            ("x (3.14+)", "for no version in python: 3.8-3.13"),
+            ("x (3.6-3.7)", "for no version"),
+        ] {
+            let err = harness_of(value).unwrap_err().to_string();
+            assert!(
+                err.starts_with("dir/m.c: bad sample header"),
+                "{value}: {err}"
+            );
+            assert!(err.contains(complaint), "{value}: {err}");
+        }
     }
 
     #[test]

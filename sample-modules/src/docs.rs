@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::catalog::{Language, Sample};
+use crate::catalog::{Expected, Language, Sample, VersionRange};
 
 pub fn samples_markdown(samples: &[Sample]) -> String {
     let mut out = String::from(
@@ -13,7 +13,8 @@ pub fn samples_markdown(samples: &[Sample]) -> String {
          Real extension modules, good and deliberately broken, that the test-suite builds for \
          every interpreter found and proves against it (`tests/tests/c_samples.rs`, \
          `tests/tests/pyo3_samples.rs`). Each source file's header says what the inspector and \
-         the harness must report.\n\n\
+         the harness must report; a harness finding with versions after it, such as \
+         `(3.12+)`, is expected on those versions only.\n\n\
          | sample | module | language | Python | inspector must report | harness must report |\n\
          |---|---|---|---|---|---|\n",
     );
@@ -24,13 +25,10 @@ pub fn samples_markdown(samples: &[Sample]) -> String {
         };
         let _ = writeln!(
             out,
-            "| [{id}](#{id}) | `{module}` | {language} | {}.{}–{}.{} | {} | {} |",
-            s.python.min.0,
-            s.python.min.1,
-            s.python.max.0,
-            s.python.max.1,
+            "| [{id}](#{id}) | `{module}` | {language} | {} | {} | {} |",
+            range(&s.python),
             ids(&s.inspector),
-            ids(&s.harness),
+            expectations(&s.harness),
             id = s.id,
             module = s.module,
         );
@@ -48,6 +46,31 @@ pub fn samples_markdown(samples: &[Sample]) -> String {
         );
     }
     out
+}
+
+/// `3.8–3.13`, or `3.12+`.
+fn range(range: &VersionRange) -> String {
+    let (major, minor) = range.min;
+    if range.is_open_ended() {
+        format!("{major}.{minor}+")
+    } else {
+        format!("{major}.{minor}–{}.{}", range.max.0, range.max.1)
+    }
+}
+
+/// `` `id` ``, or `` `id` (3.12+) `` when only some versions report it.
+fn expectations(expected: &[Expected]) -> String {
+    if expected.is_empty() {
+        return "nothing".into();
+    }
+    expected
+        .iter()
+        .map(|e| match &e.versions {
+            None => format!("`{}`", e.id),
+            Some(versions) => format!("`{}` ({})", e.id, range(versions)),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn ids(ids: &[String]) -> String {

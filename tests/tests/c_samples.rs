@@ -3,7 +3,10 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use common::{ensure, facts, on_every_interpreter, proof, run_python};
+use sample_modules::{BuiltModule, Corpus, Language};
 use serde_json::{Value, json};
 
 fn has_own_gil(interpreter: &interpreters::Interpreter) -> bool {
@@ -154,6 +157,32 @@ fn shutdown_crash_dies_by_a_signal_after_working() {
         // SIGSEGV, or SIGABRT where a debug build's thread-state check fires first.
         ensure(matches!(outcome.signal, Some(11 | 6)), || {
             format!("expected death by SIGSEGV/SIGABRT: {outcome:?}")
+        })
+    });
+}
+
+#[test]
+fn shutdown_hang_never_finishes_exiting_after_working() {
+    on_every_interpreter("shutdown_hang", |py, corpus, _| {
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/shutdown_hang.py"),
+            &[],
+        )?;
+        // The same child without the module exits at once: the hang is the module's.
+        let control = &f["control"];
+        ensure(
+            control["hung"] == false && control["returncode"] == 0,
+            || format!("control child: {f}"),
+        )?;
+        let module = &f["module"];
+        ensure(
+            module["lines"] == json!(["ping 1", "python-atexit-ran"]),
+            || format!("module did not work, or Python did not start finalising: {f}"),
+        )?;
+        ensure(module["hung"] == true, || {
+            format!("expected the process to outlive its exit deadline: {f}")
         })
     });
 }
@@ -366,6 +395,89 @@ fn links_libpython_needs_the_interpreters_libpython() {
         )?;
         ensure(f["ping"] == 1, || format!("{f}"))
     });
+}
+
+/// What one kind of subinterpreter (`legacy`: shared GIL; `isolated`: own
+/// GIL, 3.12+) makes of `module` after the main interpreter imported it, as
+/// harness findings: an ImportError there is subinterpreter-refused, a death
+/// by a signal subinterpreter-crash, and module attributes that are the main
+/// interpreter's very objects subinterpreter-shared-objects (whose names are
+/// returned too).
+fn in_subinterpreter(
+    py: &interpreters::Interpreter,
+    corpus: &Corpus,
+    module: &BuiltModule,
+    kind: &str,
+) -> Result<(BTreeSet<&'static str>, Value), String> {
+    let script = proof(include_str!("proofs/c_subinterpreters.py"));
+    let outcome = run_python(py, &corpus.dir, &script, &[&module.sample.module, kind]);
+    ensure(
+        outcome.stdout.contains(r#"{"main_imported": true}"#),
+        || format!("{kind}: the main interpreter's import: {outcome:?}"),
+    )?;
+    if outcome.signal.is_some() {
+        return Ok((BTreeSet::from(["subinterpreter-crash"]), Value::Null));
+    }
+    ensure(outcome.succeeded(), || format!("{kind}: {outcome:?}"))?;
+    let f = outcome.json();
+    ensure(f["failure"].is_null(), || format!("{kind}: {f}"))?;
+    let mut found = BTreeSet::new();
+    match f["error"].as_str() {
+        None => {}
+        Some(e) if e.starts_with("ImportError: ") => {
+            found.insert("subinterpreter-refused");
+        }
+        Some(_) => return Err(format!("{kind}: not an ImportError: {f}")),
+    }
+    if f["shared"] != json!([]) {
+        found.insert("subinterpreter-shared-objects");
+    }
+    Ok((found, f["shared"].clone()))
+}
+
+/// Every C sample that imports is taken into a legacy subinterpreter (every
+/// version) and an isolated one (3.12+), each in its own process, and what
+/// they make of it is exactly the `subinterpreter-*` findings its header
+/// expects on that version.
+#[test]
+fn c_samples_in_subinterpreters_are_what_their_headers_say() {
+    // The objects a subinterpreter shares, where the header says it does.
+    let shared_objects = |id: &str| match id {
+        "singlephase_state" => json!(["Error", "error_type", "increment"]),
+        "static_cache_pergil" => json!(["cache"]),
+        _ => json!([]),
+    };
+    let samples = sample_modules::catalog().unwrap();
+    let importable = samples
+        .iter()
+        .filter(|s| s.language == Language::C && !s.harness.iter().any(|e| e.id == "import-error"));
+    for sample in importable {
+        on_every_interpreter(&sample.id, |py, corpus, module| {
+            let expected: BTreeSet<&str> = sample
+                .harness_expected_on(py.version)
+                .into_iter()
+                .filter(|id| id.starts_with("subinterpreter-"))
+                .collect();
+            let mut found = BTreeSet::new();
+            let kinds: &[&str] = if has_own_gil(py) {
+                &["legacy", "isolated"]
+            } else {
+                &["legacy"]
+            };
+            for kind in kinds {
+                let (findings, shared) = in_subinterpreter(py, corpus, module, kind)?;
+                if findings.contains("subinterpreter-shared-objects") {
+                    ensure(shared == shared_objects(&sample.id), || {
+                        format!("{kind} shares {shared}")
+                    })?;
+                }
+                found.extend(findings);
+            }
+            ensure(found == expected, || {
+                format!("found {found:?} in subinterpreters, the header expects {expected:?}")
+            })
+        });
+    }
 }
 
 #[test]

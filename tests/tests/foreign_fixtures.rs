@@ -59,6 +59,7 @@ const MISLABELLED: &[(&str, &str, &str, &str, Option<&str>)] = &[
 ];
 
 const UCRT: &str = "api-ms-win-crt-runtime-l1-1-0.dll";
+const KERNEL32: &str = "kernel32.dll";
 const LIBSYSTEM: &str = "/usr/lib/libSystem.B.dylib";
 const LIBPYTHON: &str = "@rpath/libpython3.12.dylib";
 
@@ -526,18 +527,23 @@ fn windows_modules_import_the_python_dll_their_header_chose() {
         let imports = pe_imports(&fixture.path);
         let dlls: BTreeSet<&str> = imports.keys().map(String::as_str).collect();
         let mut expected_dlls = BTreeSet::from([expected.as_str()]);
-        let crt = match sample.id.as_str() {
-            "abort_reinit" => Some("abort"),
-            "shutdown_crash" => Some("_crt_atexit"),
-            _ => None,
+        // What the C source calls outside Python, and the DLL each comes from.
+        let system: &[(&str, &[&str])] = match sample.id.as_str() {
+            "abort_reinit" => &[(UCRT, &["abort"])],
+            "shutdown_crash" => &[(UCRT, &["_crt_atexit"])],
+            "shutdown_hang" => &[
+                (UCRT, &["_crt_atexit"]),
+                (
+                    KERNEL32,
+                    &["CreateEventW", "CreateThread", "WaitForSingleObject"],
+                ),
+            ],
+            _ => &[],
         };
-        if let Some(function) = crt {
-            expected_dlls.insert(UCRT);
-            assert_eq!(
-                imports[UCRT],
-                BTreeSet::from([function.to_string()]),
-                "{path}"
-            );
+        for (dll, functions) in system {
+            expected_dlls.insert(dll);
+            let functions = functions.iter().map(|f| f.to_string()).collect();
+            assert_eq!(imports[*dll], functions, "{path}: from {dll}");
         }
         assert_eq!(dlls, expected_dlls, "{path}");
         assert_eq!(

@@ -7,6 +7,7 @@ mod common;
 use std::fs;
 
 use common::{ensure, on_every_interpreter};
+use interpreters::Interpreter;
 use sample_modules::BuiltModule;
 use serde_json::{Value, json};
 
@@ -23,8 +24,12 @@ fn expect(facts: &Value, key: &str, want: Value) -> Result<(), String> {
     })
 }
 
-fn harness_says(module: &BuiltModule, finding: &str) -> bool {
-    module.sample.harness.iter().any(|f| f == finding)
+/// Whether the sample's `harness:` header expects `finding` on `interp`'s version.
+fn harness_says(module: &BuiltModule, interp: &Interpreter, finding: &str) -> bool {
+    module
+        .sample
+        .harness_expected_on(interp.version)
+        .contains(&finding)
 }
 
 #[test]
@@ -68,7 +73,7 @@ fn pyo3_pyclass_counter_works_and_reimport_keeps_the_type() {
         expect(&facts, "reimport_new_module", json!(true))?;
         expect(&facts, "reimport_counter", json!(6))?;
         // A re-import handing back the same type object is singleton state.
-        let singleton = harness_says(module, "singleton-state");
+        let singleton = harness_says(module, interp, "singleton-state");
         ensure(singleton, || "the header must list singleton-state".into())?;
         expect(&facts, "reimport_same_type", json!(singleton))?;
         expect(&facts, "old_instance_is_new_type", json!(singleton))
@@ -78,7 +83,7 @@ fn pyo3_pyclass_counter_works_and_reimport_keeps_the_type() {
 #[test]
 fn pyo3_leak_leaks_one_reference_per_call() {
     on_every_interpreter("pyo3_leak", |interp, corpus, module| {
-        ensure(harness_says(module, "call-leak"), || {
+        ensure(harness_says(module, interp, "call-leak"), || {
             "the header must list call-leak".into()
         })?;
         let facts = common::facts(interp, &corpus.dir, LEAK, &["1", "7", "1000"])?;
@@ -90,7 +95,8 @@ fn pyo3_leak_leaks_one_reference_per_call() {
 /// What each sample's header claims about subinterpreters: a legacy one
 /// (shared GIL) imports every PyO3 sample, sharing `Counter` with the main
 /// interpreter when the header says subinterpreter-shared-objects; an isolated
-/// one with its own GIL (3.12+) refuses every one, as subinterpreter-refused says.
+/// one with its own GIL (3.12+) refuses every one, as `subinterpreter-refused
+/// (3.12+)` says, and before 3.12 nothing refuses it.
 #[test]
 fn pyo3_samples_in_subinterpreters() {
     for id in ["pyo3_clean", "pyo3_pyclass", "pyo3_leak"] {
@@ -101,18 +107,22 @@ fn pyo3_samples_in_subinterpreters() {
                 SUBINTERPRETERS,
                 &[&module.sample.module],
             )?;
-            let shared: &[&str] = if harness_says(module, "subinterpreter-shared-objects") {
+            let shared: &[&str] = if harness_says(module, interp, "subinterpreter-shared-objects") {
                 &["Counter"]
             } else {
                 &[]
             };
             let legacy = json!({"imported": true, "error": null, "shared_types": shared});
             expect(&facts, "legacy", legacy)?;
+            let refused = harness_says(module, interp, "subinterpreter-refused");
             if interp.version.feature() < (3, 12) {
+                ensure(!refused, || {
+                    "the header must not expect subinterpreter-refused before 3.12".into()
+                })?;
                 return expect(&facts, "isolated", Value::Null);
             }
-            ensure(harness_says(module, "subinterpreter-refused"), || {
-                "the header must list subinterpreter-refused".into()
+            ensure(refused, || {
+                "the header must list subinterpreter-refused for 3.12+".into()
             })?;
             let error = format!(
                 "ImportError: module {} does not support loading in subinterpreters",

@@ -110,6 +110,8 @@ def definitions(module, target):
     """Functions, types and exception classes the module defines, by name."""
     found = {}
     for key, value in public(module):
+        if immortal(value):
+            continue
         if isinstance(value, type) and owned_by(value, target):
             kind = "exception" if issubclass(value, BaseException) else "type"
         elif isinstance(value, types.BuiltinFunctionType) and owned_by(value, target):
@@ -126,14 +128,33 @@ def definitions(module, target):
 SHAREABLE = (type(None), bool, int, float, complex, str, bytes, tuple, frozenset, type(Ellipsis), type(NotImplemented))
 
 
-def zero_argument_results(module, target, deny):
-    """Call every module-level function that accepts no arguments, once."""
+def denied(key, target, deny):
+    """`--no-call` patterns (fnmatch globs) match NAME or module.NAME."""
+    import fnmatch
+
+    full = "%s.%s" % (target["name"], key)
+    return any(fnmatch.fnmatchcase(key, p) or fnmatch.fnmatchcase(full, p) for p in deny)
+
+
+def immortal(obj):
+    """Immortal objects (3.12+: static builtin types, small ints, ...) are
+    process-wide by design: every interpreter shares them."""
+    return sys.version_info >= (3, 12) and sys.getrefcount(obj) >= IMMORTAL_REFCNT
+
+
+IMMORTAL_REFCNT = (1 << 30) - 1
+
+
+def zero_argument_results(module, target, deny, phase_name):
+    """Call every module-level function that accepts no arguments, once.
+    Each call is a phase of its own, so a crash names the function."""
     results = []
     for key, value in public(module):
         if not isinstance(value, types.BuiltinFunctionType) or not owned_by(value, target):
             continue
-        if key in deny or "%s.%s" % (target["name"], key) in deny:
+        if denied(key, target, deny):
             continue
+        phase(phase_name, function=key)
         try:
             results.append((key, value()))
         except Exception:
@@ -141,11 +162,11 @@ def zero_argument_results(module, target, deny):
     return results
 
 
-def identities(module, target, deny):
+def identities(module, target, deny, phase_name):
     """Addresses of what a subinterpreter could share with the main interpreter."""
     ids = {}
     for key, value in public(module):
-        if isinstance(value, SHAREABLE):
+        if isinstance(value, SHAREABLE) or immortal(value):
             continue
         if isinstance(value, type) or isinstance(value, types.BuiltinFunctionType):
             if owned_by(value, target):
@@ -154,11 +175,11 @@ def identities(module, target, deny):
         if isinstance(value, types.ModuleType):
             continue
         ids[key] = id(value)
-        if owned_by(type(value), target):
+        if owned_by(type(value), target) and not immortal(type(value)):
             ids["type(%s)" % key] = id(type(value))
-    results = zero_argument_results(module, target, deny)
+    results = zero_argument_results(module, target, deny, phase_name)
     for key, value in results:
-        if not isinstance(value, SHAREABLE) and not isinstance(value, types.ModuleType):
+        if not isinstance(value, (SHAREABLE, types.ModuleType)) and not immortal(value):
             ids["%s()" % key] = id(value)
     # Keep the results alive: an address is only an identity while its
     # object lives.
@@ -366,7 +387,9 @@ def in_subinterpreter(config, kind, out):
     report = {"error": None, "ids": {}}
     try:
         module = load(config["target"])
-        report["ids"], results = identities(module, config["target"], config["no_call"])
+        report["ids"], results = identities(
+            module, config["target"], config["no_call"], "subinterpreter-use"
+        )
     except BaseException as exc:
         report["error"] = excinfo(exc)
     with open(out, "w") as f:
@@ -375,7 +398,7 @@ def in_subinterpreter(config, kind, out):
 
 def scenario_subinterpreter(config, module):
     target = config["target"]
-    main_ids, keep_alive = identities(module, target, config["no_call"])
+    main_ids, keep_alive = identities(module, target, config["no_call"], "use")
     outcomes = []
     for kind, via, run in subinterpreter_kinds():
         out = os.path.join(os.getcwd(), "subinterpreter-%s.json" % kind)
@@ -434,7 +457,8 @@ def scenario_shutdown(config, module):
         run()
         used = ["workload"]
     else:
-        used = [k for k, _ in zero_argument_results(module, config["target"], config["no_call"])]
+        results = zero_argument_results(module, config["target"], config["no_call"], "use")
+        used = [k for k, _ in results]
     return {"used": used}
 
 

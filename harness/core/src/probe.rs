@@ -78,6 +78,9 @@ pub enum Event {
         cycle: Option<u32>,
         #[serde(default)]
         run: Option<u32>,
+        /// The module function being called.
+        #[serde(default)]
+        function: Option<String>,
     },
     Result(serde_json::Value),
 }
@@ -91,6 +94,7 @@ impl Event {
             kind,
             cycle,
             run,
+            function,
         } = self
         else {
             return None;
@@ -102,7 +106,11 @@ impl Event {
             (_, _, Some(run)) => format!(" (run {run})"),
             _ => String::new(),
         };
-        Some(format!("{phase}{detail}"))
+        let call = function
+            .as_ref()
+            .map(|f| format!(", calling {f}()"))
+            .unwrap_or_default();
+        Some(format!("{phase}{detail}{call}"))
     }
 }
 

@@ -6,13 +6,14 @@ use std::path::PathBuf;
 use std::sync::{Condvar, Mutex};
 
 use interpreters::{Interpreter, discover};
+use naming::SuffixTag;
 
 use crate::execute::{Settings, execute};
 use crate::inputs::{ModuleInput, gather};
 use crate::report::{InterpreterReport, ModuleReport, Outcome, Passed, Report, ScenarioReport};
 use crate::scenario::Scenario;
 use crate::select::accepts;
-use crate::verdict::{Judged, judge};
+use crate::verdict::{Context, Judged, judge};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -245,7 +246,24 @@ fn run_one(
     settings: &Settings,
 ) -> Judged {
     match execute(interpreter, &module.target, scenario, settings) {
-        Ok(run) => judge(scenario, &run),
+        Ok(run) => {
+            let references = interpreter.debug
+                && match &module.build.tag {
+                    // An importable module of the debug interpreter's own
+                    // environment is built for it.
+                    None => module.target.path.is_none(),
+                    Some(SuffixTag::Versioned { flags, .. }) => flags.debug,
+                    Some(_) => false,
+                };
+            judge(
+                scenario,
+                &run,
+                Context {
+                    references,
+                    debug_interpreter: interpreter.debug,
+                },
+            )
+        }
         Err(e) => Judged {
             report: ScenarioReport {
                 name: scenario,

@@ -39,7 +39,31 @@ fn meta(id: &str) -> &'static CheckMeta {
     registry::lookup(id).unwrap_or_else(|| panic!("finding id {id} is not registered"))
 }
 
-pub fn judge(scenario: Scenario, run: &Run) -> Judged {
+/// What the verdict needs to know besides the run.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// The total reference count means something: a debug interpreter,
+    /// and a module built for it. A release build's inline `Py_INCREF`
+    /// does not update the debug interpreter's total, so its references
+    /// go uncounted and the deltas mislead.
+    pub references: bool,
+    pub debug_interpreter: bool,
+}
+
+impl Context {
+    /// Why references are not among the measures, when they are not.
+    fn references_note(self) -> Option<&'static str> {
+        match (self.references, self.debug_interpreter) {
+            (true, _) => None,
+            (false, true) => Some(
+                "references not counted: a release build of the module does not update the debug interpreter's total",
+            ),
+            (false, false) => Some("references not counted: that needs a debug interpreter"),
+        }
+    }
+}
+
+pub fn judge(scenario: Scenario, run: &Run, context: Context) -> Judged {
     let result = run.events.iter().rev().find_map(|e| match e {
         Event::Result(v) => Some(v),
         _ => None,
@@ -78,7 +102,7 @@ pub fn judge(scenario: Scenario, run: &Run) -> Judged {
         }
     }
     if let Some(result) = result
-        && let Some(failure) = judge_result(scenario, result, &mut findings)
+        && let Some(failure) = judge_result(scenario, result, context, &mut findings)
     {
         harness_error = true;
         detail = Some(failure);
@@ -209,7 +233,12 @@ struct LeaksResult {
 }
 
 /// Findings from the probe's result; `Some` when the harness itself failed.
-fn judge_result(scenario: Scenario, result: &Value, findings: &mut Vec<Finding>) -> Option<String> {
+fn judge_result(
+    scenario: Scenario,
+    result: &Value,
+    context: Context,
+    findings: &mut Vec<Finding>,
+) -> Option<String> {
     if result.get("imported").and_then(Value::as_bool) != Some(true) {
         if scenario == Scenario::Import
             && let Some(error) = result
@@ -224,7 +253,7 @@ fn judge_result(scenario: Scenario, result: &Value, findings: &mut Vec<Finding>)
         Scenario::Import | Scenario::Shutdown => {}
         Scenario::Reimport => {
             if let Ok(r) = ReimportResult::deserialize(result) {
-                reimport(&r, findings);
+                reimport(&r, context, findings);
             }
         }
         Scenario::Subinterpreter => {
@@ -241,7 +270,7 @@ fn judge_result(scenario: Scenario, result: &Value, findings: &mut Vec<Finding>)
         }
         Scenario::Leaks => {
             if let Ok(r) = LeaksResult::deserialize(result) {
-                leaks(&r, findings);
+                leaks(&r, context, findings);
             }
         }
     }
@@ -270,11 +299,27 @@ fn import_error(error: &ExcInfo, phase: &str) -> Finding {
     .with("python_traceback", error.traceback.trim_end())
 }
 
+/// Names for a message: the first few, then how many more (the evidence
+/// has them all).
+fn names(list: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut text = list
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if list.len() > SHOWN {
+        text.push_str(&format!(" and {} more", list.len() - SHOWN));
+    }
+    text
+}
+
 fn is_import_error(error: &ExcInfo) -> bool {
     error.kind.ends_with("ImportError") || error.kind == "ModuleNotFoundError"
 }
 
-fn reimport(r: &ReimportResult, findings: &mut Vec<Finding>) {
+fn reimport(r: &ReimportResult, context: Context, findings: &mut Vec<Finding>) {
     if !r.same.is_empty() {
         let names: Vec<String> = r
             .same
@@ -286,7 +331,7 @@ fn reimport(r: &ReimportResult, findings: &mut Vec<Finding>) {
                 meta("singleton-state"),
                 format!(
                     "a re-import hands back the first import's objects: {}",
-                    names.join(", ")
+                    self::names(&names)
                 ),
             )
             .with("same_objects", &r.same),
@@ -310,10 +355,27 @@ fn reimport(r: &ReimportResult, findings: &mut Vec<Finding>) {
             findings.push(import_error(error, &phase));
         }
     }
-    leak_finding("reimport-leak", "re-importing leaks", &r.measures, findings);
+    leak_finding(
+        "reimport-leak",
+        "re-importing leaks",
+        &r.measures,
+        context,
+        findings,
+    );
 }
 
-fn leak_finding(id: &str, what: &str, measures: &Measures, findings: &mut Vec<Finding>) {
+fn leak_finding(
+    id: &str,
+    what: &str,
+    measures: &Measures,
+    context: Context,
+    findings: &mut Vec<Finding>,
+) {
+    let mut measures = measures.clone();
+    if !context.references {
+        measures.remove("references");
+    }
+    let measures = &measures;
     let verdict = leak::judge(measures);
     if !verdict.leaks() {
         return;
@@ -335,7 +397,8 @@ fn leak_finding(id: &str, what: &str, measures: &Measures, findings: &mut Vec<Fi
         )
         .with("deltas", measures)
         .with("leaking", &verdict.leaking)
-        .with("measured", &verdict.measured),
+        .with("measured", &verdict.measured)
+        .with("note", context.references_note()),
     );
 }
 
@@ -368,7 +431,7 @@ fn subinterpreter(kind: &KindResult, findings: &mut Vec<Finding>) -> Option<Stri
                 meta("subinterpreter-shared-objects"),
                 format!(
                     "{which} gets the main interpreter's very objects: {}",
-                    kind.shared.join(", ")
+                    names(&kind.shared)
                 ),
             )
             .with("kind", &kind.kind)
@@ -387,7 +450,7 @@ fn subinterpreter(kind: &KindResult, findings: &mut Vec<Finding>) -> Option<Stri
     }
 }
 
-fn leaks(r: &LeaksResult, findings: &mut Vec<Finding>) {
+fn leaks(r: &LeaksResult, context: Context, findings: &mut Vec<Finding>) {
     if let Some(error) = &r.error {
         findings.push(
             Finding::new(
@@ -399,5 +462,11 @@ fn leaks(r: &LeaksResult, findings: &mut Vec<Finding>) {
         );
         return;
     }
-    leak_finding("call-leak", "the workload leaks", &r.measures, findings);
+    leak_finding(
+        "call-leak",
+        "the workload leaks",
+        &r.measures,
+        context,
+        findings,
+    );
 }

@@ -283,7 +283,8 @@ impl Builder {
     fn make_stubs(&self) -> Result<(), BuildError> {
         let symbols = ExportList::load(&self.inputs)?;
         let def_dir = self.work.join("def");
-        // (file, text) of each generated .def; the UCRT's is in the source tree.
+        // (file, text) of each generated .def; the UCRT's and kernel32's are in
+        // the source tree.
         let mut generated = vec![(
             def_dir.join("python3.def"),
             symbols.def("python3.dll", PYTHON, false),
@@ -293,7 +294,10 @@ impl Builder {
             let def = symbols.def(&dll, version, true);
             generated.push((def_dir.join(dll.replace(".dll", ".def")), def));
         }
-        let mut defs = vec![self.inputs.join("api-ms-win-crt-runtime-l1-1-0.def")];
+        let mut defs = vec![
+            self.inputs.join("api-ms-win-crt-runtime-l1-1-0.def"),
+            self.inputs.join("kernel32.def"),
+        ];
         for (path, text) in generated {
             fingerprint::write_if_changed(&path, text.as_bytes())?;
             defs.push(path);
@@ -560,12 +564,12 @@ impl Builder {
             .arg("-o")
             .arg(&object)
             .arg(&sample.source);
-        // Every file the compiler reads besides its own freestanding headers.
-        let inputs = [
-            sample.source.clone(),
-            include.join("Python.h"),
-            include.join("stdlib.h"),
-        ];
+        // Every file the compiler may read besides its own freestanding headers.
+        let mut inputs = vec![sample.source.clone()];
+        let headers = fs::read_dir(&include).map_err(|e| BuildError::io(&include, e))?;
+        let mut headers: Vec<PathBuf> = headers.flatten().map(|e| e.path()).collect();
+        headers.sort();
+        inputs.extend(headers);
         let what = format!("compiling {} for {}", sample.id, target.triple);
         self.make(&object, &inputs, &mut command, &what)?;
         Ok(object)

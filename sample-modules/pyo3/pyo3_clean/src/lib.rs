@@ -1,7 +1,7 @@
 //! module:    pyo3_clean
 //! python:    3.9-3.13
 //! inspector: abi3-candidate
-//! harness:   subinterpreter-refused
+//! harness:   subinterpreter-refused (3.12+)
 //!
 //! The well-behaved PyO3 reference: a `#[pymodule]` with two plain functions
 //! (`add`, `greet`) and no state. PyO3 0.30 initialises modules in multiple

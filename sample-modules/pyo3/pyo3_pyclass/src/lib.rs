@@ -1,7 +1,7 @@
 //! module:    pyo3_pyclass
 //! python:    3.9-3.13
 //! inspector: abi3-candidate
-//! harness:   singleton-state, reinit-stale-objects, subinterpreter-shared-objects, subinterpreter-refused
+//! harness:   singleton-state, reinit-stale-objects, subinterpreter-shared-objects, subinterpreter-refused (3.12+)
 //!
 //! A `#[pyclass] Counter` (`Counter(start=0)`, `increment()`, getter `count`).
 //! PyO3 creates a class's type object lazily, once per process, and caches it
