@@ -79,18 +79,26 @@ struct CheckArgs {
 #[derive(Clone, Copy, ValueEnum)]
 enum ScenarioArg {
     Reimport,
+    /// Both kinds of subinterpreter.
     Subinterpreter,
+    SubinterpreterLegacy,
+    SubinterpreterIsolated,
     Shutdown,
     Leaks,
 }
 
 impl ScenarioArg {
-    fn scenario(self) -> Scenario {
+    fn scenarios(self) -> &'static [Scenario] {
         match self {
-            ScenarioArg::Reimport => Scenario::Reimport,
-            ScenarioArg::Subinterpreter => Scenario::Subinterpreter,
-            ScenarioArg::Shutdown => Scenario::Shutdown,
-            ScenarioArg::Leaks => Scenario::Leaks,
+            ScenarioArg::Reimport => &[Scenario::Reimport],
+            ScenarioArg::Subinterpreter => &[
+                Scenario::SubinterpreterLegacy,
+                Scenario::SubinterpreterIsolated,
+            ],
+            ScenarioArg::SubinterpreterLegacy => &[Scenario::SubinterpreterLegacy],
+            ScenarioArg::SubinterpreterIsolated => &[Scenario::SubinterpreterIsolated],
+            ScenarioArg::Shutdown => &[Scenario::Shutdown],
+            ScenarioArg::Leaks => &[Scenario::Leaks],
         }
     }
 }
@@ -169,7 +177,11 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         (None, Some(code)) => Some(Workload::Code { code }),
         (None, None) => None,
     };
-    let mut scenarios: Vec<Scenario> = args.scenario.iter().map(|s| s.scenario()).collect();
+    let mut scenarios: Vec<Scenario> = args
+        .scenario
+        .iter()
+        .flat_map(|s| s.scenarios().iter().copied())
+        .collect();
     if scenarios.is_empty() {
         scenarios = Options::default_scenarios(workload.is_some());
     } else if scenarios.contains(&Scenario::Leaks) && workload.is_none() {

@@ -302,7 +302,8 @@ def scenario_reimport(config, module):
 
 
 def subinterpreter_kinds():
-    """(kind, how to run code in one) for every kind this version offers."""
+    """(kind, module used, how to run code in one) for every kind this
+    version offers."""
     version = sys.version_info[:2]
     kinds = []
     if version >= (3, 13):
@@ -397,10 +398,14 @@ def in_subinterpreter(config, kind, out):
 
 
 def scenario_subinterpreter(config, module):
+    """Import in one kind of subinterpreter (the scenario's), compare."""
+    wanted = config["scenario"].rsplit("-", 1)[-1]
     target = config["target"]
     main_ids, keep_alive = identities(module, target, config["no_call"], "use")
     outcomes = []
     for kind, via, run in subinterpreter_kinds():
+        if kind != wanted:
+            continue
         out = os.path.join(os.getcwd(), "subinterpreter-%s.json" % kind)
         code = SUBINTERPRETER_CODE.format(
             probe=os.path.abspath(__file__), config=json.dumps(config), kind=kind, out=out
@@ -487,7 +492,8 @@ def scenario_leaks(config, module):
 SCENARIOS = {
     "import": scenario_import,
     "reimport": scenario_reimport,
-    "subinterpreter": scenario_subinterpreter,
+    "subinterpreter-legacy": scenario_subinterpreter,
+    "subinterpreter-isolated": scenario_subinterpreter,
     "shutdown": scenario_shutdown,
     "leaks": scenario_leaks,
 }

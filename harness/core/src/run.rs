@@ -220,8 +220,15 @@ fn run_units(
             );
             let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
             if scenario == Scenario::Import && judged.imported {
-                s.queue
-                    .extend(options.scenarios.iter().map(|next| (unit, *next)));
+                let version = interpreters[unit.interpreter].version.feature();
+                for next in &options.scenarios {
+                    match next.unavailable_on(version) {
+                        None => s.queue.push_back((unit, *next)),
+                        Some(reason) => {
+                            s.results.insert((unit, *next), skipped(*next, reason));
+                        }
+                    }
+                }
             }
             s.results.insert((unit, scenario), judged);
             s.in_flight -= 1;
@@ -237,6 +244,20 @@ fn run_units(
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .results
+}
+
+fn skipped(scenario: Scenario, reason: &str) -> Judged {
+    Judged {
+        report: ScenarioReport {
+            name: scenario,
+            outcome: Outcome::Skipped,
+            duration_ms: 0,
+            phase: None,
+            detail: Some(reason.to_string()),
+        },
+        findings: Vec::new(),
+        imported: true,
+    }
 }
 
 fn run_one(

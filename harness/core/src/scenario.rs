@@ -3,20 +3,24 @@
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Scenario {
     Import,
     Reimport,
-    Subinterpreter,
+    /// A subinterpreter sharing the main GIL (every version).
+    SubinterpreterLegacy,
+    /// A subinterpreter with its own GIL and the extension check on (3.12+).
+    SubinterpreterIsolated,
     Shutdown,
     Leaks,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 5] = [
+    pub const ALL: [Scenario; 6] = [
         Scenario::Import,
         Scenario::Reimport,
-        Scenario::Subinterpreter,
+        Scenario::SubinterpreterLegacy,
+        Scenario::SubinterpreterIsolated,
         Scenario::Shutdown,
         Scenario::Leaks,
     ];
@@ -25,7 +29,8 @@ impl Scenario {
         match self {
             Scenario::Import => "import",
             Scenario::Reimport => "reimport",
-            Scenario::Subinterpreter => "subinterpreter",
+            Scenario::SubinterpreterLegacy => "subinterpreter-legacy",
+            Scenario::SubinterpreterIsolated => "subinterpreter-isolated",
             Scenario::Shutdown => "shutdown",
             Scenario::Leaks => "leaks",
         }
@@ -33,6 +38,12 @@ impl Scenario {
 
     pub fn parse(name: &str) -> Option<Scenario> {
         Scenario::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Why this scenario cannot run on a version, if it cannot.
+    pub fn unavailable_on(self, version: (u32, u32)) -> Option<&'static str> {
+        (self == Scenario::SubinterpreterIsolated && version < (3, 12))
+            .then_some("subinterpreters with their own GIL exist from 3.12")
     }
 
     /// Whether the probe lets the interpreter finalize: the other scenarios

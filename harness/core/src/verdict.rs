@@ -256,7 +256,7 @@ fn judge_result(
                 reimport(&r, context, findings);
             }
         }
-        Scenario::Subinterpreter => {
+        Scenario::SubinterpreterLegacy | Scenario::SubinterpreterIsolated => {
             if let Ok(r) = SubinterpreterResult::deserialize(result) {
                 let failures: Vec<String> = r
                     .kinds

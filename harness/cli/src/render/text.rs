@@ -66,7 +66,7 @@ fn write_module(out: &mut String, module: &ModuleReport) {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    {:15} {:8} {:>6} ms{detail}",
+                "    {:23} {:8} {:>6} ms{detail}",
                 scenario.name.name(),
                 outcome,
                 scenario.duration_ms
