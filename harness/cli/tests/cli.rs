@@ -1,0 +1,229 @@
+//! The `extharness` command as users and CI run it: exit statuses, text and
+//! JSON output, wheels, `--module`, modules that cannot run here, and usage
+//! errors. The modules are the sample corpus built for CPython 3.12.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use interpreters::Interpreter;
+use sample_modules::Corpus;
+
+fn python312() -> &'static Interpreter {
+    static FOUND: OnceLock<Interpreter> = OnceLock::new();
+    FOUND.get_or_init(|| {
+        interpreters::discover(&[])
+            .one_per_abi()
+            .into_iter()
+            .find(|i| i.version.feature() == (3, 12) && !i.debug && i.can_build_extensions())
+            .cloned()
+            .expect("CPython 3.12 with headers (pyenv) is needed")
+    })
+}
+
+fn corpus() -> &'static Corpus {
+    static BUILT: OnceLock<Corpus> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        sample_modules::build(python312(), &sample_modules::default_root())
+            .unwrap_or_else(|e| panic!("building the corpus: {e}"))
+    })
+}
+
+fn sample(id: &str) -> PathBuf {
+    corpus()
+        .module(id)
+        .unwrap_or_else(|| panic!("no sample {id}"))
+        .path
+        .clone()
+}
+
+fn extharness(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_extharness"))
+        .arg("check")
+        .arg("--python")
+        .arg(&python312().executable)
+        .args(args)
+        .output()
+        .expect("running extharness")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn exit_status_is_0_clean_1_with_error_findings_2_for_missing_paths() {
+    let clean = sample("clean_multiphase");
+    let output = extharness(&[clean.as_os_str()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+
+    let broken = sample("hidden_init");
+    let output = extharness(&[broken.as_os_str()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(stdout(&output).contains("error[import-error]"));
+
+    // Info and warnings alone do not fail a run.
+    let refused = sample("refuse_reinit");
+    let output = extharness(&[refused.as_os_str()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("info[reimport-refused]"));
+
+    let missing = Path::new("/nonexistent/module.so");
+    let output = extharness(&[clean.as_os_str(), missing.as_os_str()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    // The readable module is still checked.
+    assert!(
+        stdout(&output).contains("clean_multiphase"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn text_report_snapshot() {
+    let paths = [
+        "clean_multiphase",
+        "singlephase_state",
+        "abort_reinit",
+        "hidden_init",
+    ]
+    .map(sample);
+    let args: Vec<&std::ffi::OsStr> = paths.iter().map(|p| p.as_os_str()).collect();
+    let output = extharness(&args);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../../snapshots/harness");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.add_filter(
+        &regex_escape(&corpus().dir.display().to_string()),
+        "[samples]",
+    );
+    settings.add_filter(
+        &regex_escape(&python312().executable.display().to_string()),
+        "[python]",
+    );
+    settings.add_filter(r"python 3\.12\.\d+", "python 3.12.[micro]");
+    settings.add_filter(r" +\d+ ms", " [n] ms");
+    settings.add_filter(r"0x[0-9a-f]+", "[address]");
+    settings.add_filter(r#"[^ "]*/extharness-[A-Za-z0-9]+"#, "[tmp]");
+    settings.add_filter(r"line \d+", "line [n]");
+    settings.bind(|| insta::assert_snapshot!("text_report", stdout(&output)));
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '/' || c == '_' || c == '-' {
+                c.to_string()
+            } else {
+                format!("\\{c}")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn json_report_has_the_documented_shape() {
+    let path = sample("singlephase_state");
+    let output = extharness(&[path.as_os_str(), "--format".as_ref(), "json".as_ref()]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["schema"], 1);
+    let module = &report["modules"][0];
+    assert_eq!(module["module"], "singlephase_state");
+    let interpreter = &module["interpreters"][0];
+    assert!(interpreter["python"].is_string());
+    assert_eq!(interpreter["debug"], false);
+    let scenarios: Vec<&str> = interpreter["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        scenarios,
+        [
+            "import",
+            "reimport",
+            "subinterpreter-legacy",
+            "subinterpreter-isolated",
+            "shutdown"
+        ]
+    );
+    for scenario in interpreter["scenarios"].as_array().unwrap() {
+        assert!(scenario["outcome"].is_string() && scenario["duration_ms"].is_u64());
+    }
+    let finding = &interpreter["findings"][0];
+    assert_eq!(finding["check"], "singleton-state");
+    assert_eq!(finding["severity"], "warning");
+    assert!(finding["message"].as_str().unwrap().contains("increment"));
+    assert!(finding["evidence"]["same_objects"].is_array());
+    assert_eq!(report["summary"]["errors"], 1);
+}
+
+#[test]
+fn foreign_binaries_are_not_runnable_here_and_that_is_not_a_failure() {
+    let fixtures = sample_modules::build_foreign(&sample_modules::default_root()).unwrap();
+    let pe = fixtures.dir.join("win_amd64").join("limited_abi3.pyd");
+    let output = extharness(&[pe.as_os_str()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("not runnable here: a PE file loads only on Windows"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn a_wheel_is_imported_under_its_package_name_and_hostile_members_are_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let wheel = dir.path().join("demo-1.0-cp312-cp312-linux_x86_64.whl");
+    let file_name = sample("clean_multiphase")
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&wheel).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file(format!("demo/{file_name}"), options)
+        .unwrap();
+    zip.write_all(&std::fs::read(sample("clean_multiphase")).unwrap())
+        .unwrap();
+    zip.start_file("demo/__init__.py", options).unwrap();
+    zip.start_file("../escaped.so", options).unwrap();
+    zip.write_all(b"not written anywhere").unwrap();
+    zip.finish().unwrap();
+
+    let output = extharness(&[wheel.as_os_str()]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("(module demo.clean_multiphase)"), "{text}");
+    assert!(!text.contains("escaped"), "{text}");
+    assert!(!dir.path().parent().unwrap().join("escaped.so").exists());
+}
+
+#[test]
+fn module_names_an_importable_module_of_the_interpreter() {
+    let output = extharness(&["--module".as_ref(), "_json".as_ref()]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.contains("_json (module _json)"), "{text}");
+    assert!(text.contains("subinterpreter-isolated"), "{text}");
+}
+
+#[test]
+fn usage_errors_exit_2_with_one_line() {
+    for args in [
+        vec![],
+        vec!["--scenario", "leaks", "x.so"],
+        vec!["--timeout", "0", "x.so"],
+        vec!["--workload", "/nonexistent.py", "x.so"],
+    ] {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        let output = extharness(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("extharness: "), "{stderr}");
+    }
+}
