@@ -70,7 +70,10 @@ fn every_sample_gets_what_its_header_promises() {
     let mut proven = 0;
     for interpreter in common::interpreters() {
         let corpus = common::corpus(interpreter);
-        let report = harness::check(&[corpus.dir.clone()], &options(interpreter, None));
+        let report = harness::check(
+            std::slice::from_ref(&corpus.dir),
+            &options(interpreter, None),
+        );
         assert_eq!(report.summary.harness_errors, 0, "{report:#?}");
         for built in &corpus.modules {
             let sample = &built.sample;

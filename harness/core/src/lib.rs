@@ -16,11 +16,10 @@ mod scenario;
 mod select;
 mod verdict;
 
-pub use cause::{Cause, classify};
 pub use execute::Settings;
-pub use leak::{Measures, Verdict, judge as judge_leak};
 pub use probe::{Target, Workload};
-pub use report::{Finding, InterpreterReport, ModuleReport, Outcome, Report, ScenarioReport};
+pub use report::{
+    Finding, InterpreterReport, ModuleReport, Outcome, PassedOver, Report, ScenarioReport,
+};
 pub use run::{Options, check};
 pub use scenario::Scenario;
-pub use select::{Build, accepts};

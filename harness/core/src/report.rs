@@ -76,7 +76,7 @@ pub struct InterpreterReport {
 
 /// An interpreter that was considered and not used for a module.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Passed {
+pub struct PassedOver {
     pub python: PathBuf,
     pub reason: String,
 }
@@ -96,7 +96,7 @@ pub struct ModuleReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub passed_over: Vec<Passed>,
+    pub passed_over: Vec<PassedOver>,
     pub interpreters: Vec<InterpreterReport>,
 }
 
@@ -119,11 +119,11 @@ pub struct Report {
     pub summary: Summary,
     /// Interpreters named with `--python` that could not be used.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub interpreter_errors: Vec<Passed>,
+    pub interpreter_errors: Vec<PassedOver>,
 }
 
 impl Report {
-    pub fn new(modules: Vec<ModuleReport>, interpreter_errors: Vec<Passed>) -> Report {
+    pub fn new(modules: Vec<ModuleReport>, interpreter_errors: Vec<PassedOver>) -> Report {
         let mut summary = Summary {
             modules: modules.len(),
             harness_errors: interpreter_errors.len(),

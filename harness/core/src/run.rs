@@ -10,7 +10,7 @@ use naming::SuffixTag;
 
 use crate::execute::{Settings, execute};
 use crate::inputs::{ModuleInput, gather};
-use crate::report::{InterpreterReport, ModuleReport, Outcome, Passed, Report, ScenarioReport};
+use crate::report::{InterpreterReport, ModuleReport, Outcome, PassedOver, Report, ScenarioReport};
 use crate::scenario::Scenario;
 use crate::select::accepts;
 use crate::verdict::{Context, Judged, judge};
@@ -49,13 +49,13 @@ struct Unit {
 
 pub fn check(paths: &[PathBuf], options: &Options) -> Report {
     let discovery = discover(&options.pythons);
-    let interpreter_errors: Vec<Passed> = if options.pythons.is_empty() {
+    let interpreter_errors: Vec<PassedOver> = if options.pythons.is_empty() {
         Vec::new()
     } else {
         discovery
             .skipped
             .iter()
-            .map(|s| Passed {
+            .map(|s| PassedOver {
                 python: s.candidate.clone(),
                 reason: s.reason.clone(),
             })
@@ -64,7 +64,7 @@ pub fn check(paths: &[PathBuf], options: &Options) -> Report {
     let interpreters = discovery.interpreters;
     let inputs = gather(paths, &options.modules, options.init.as_deref());
 
-    let mut plans: Vec<(Vec<usize>, Vec<Passed>)> = Vec::new();
+    let mut plans: Vec<(Vec<usize>, Vec<PassedOver>)> = Vec::new();
     let mut units = Vec::new();
     for (m, module) in inputs.modules.iter().enumerate() {
         let mut chosen = Vec::new();
@@ -79,7 +79,7 @@ pub fn check(paths: &[PathBuf], options: &Options) -> Report {
                             interpreter: i,
                         });
                     }
-                    Err(reason) => passed_over.push(Passed {
+                    Err(reason) => passed_over.push(PassedOver {
                         python: interpreter.executable.clone(),
                         reason,
                     }),
@@ -117,7 +117,7 @@ fn assemble(
     m: usize,
     module: &ModuleInput,
     chosen: &[usize],
-    passed_over: Vec<Passed>,
+    passed_over: Vec<PassedOver>,
     interpreters: &[Interpreter],
     results: &Results,
     options: &Options,

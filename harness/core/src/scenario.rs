@@ -36,10 +36,6 @@ impl Scenario {
         }
     }
 
-    pub fn parse(name: &str) -> Option<Scenario> {
-        Scenario::ALL.into_iter().find(|s| s.name() == name)
-    }
-
     /// Why this scenario cannot run on a version, if it cannot.
     pub fn unavailable_on(self, version: (u32, u32)) -> Option<&'static str> {
         (self == Scenario::SubinterpreterIsolated && version < (3, 12))

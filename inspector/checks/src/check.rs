@@ -119,6 +119,40 @@ macro_rules! declare_check {
 }
 pub(crate) use declare_check;
 
+/// What is wrong with a registry's metadata: duplicate ids, ids that are
+/// not kebab-case, docs without the four headings or without a summary.
+/// Both tools' registry tests assert this is empty.
+pub fn registry_problems<'a>(metas: impl IntoIterator<Item = &'a CheckMeta>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for meta in metas {
+        if !seen.insert(meta.id) {
+            problems.push(format!("duplicate id {}", meta.id));
+        }
+        if !meta
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            problems.push(format!("{} is not kebab-case", meta.id));
+        }
+        for heading in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## How to fix",
+        ] {
+            if !meta.doc.contains(heading) {
+                problems.push(format!("{} lacks {heading}", meta.id));
+            }
+        }
+        if meta.summary().is_empty() {
+            problems.push(format!("{} has no summary", meta.id));
+        }
+    }
+    problems
+}
+
 /// Strips the one leading space rustdoc leaves on each `///` line.
 pub fn doc_text(doc: &str) -> String {
     let mut text: String = doc

@@ -12,7 +12,7 @@ pub mod rules;
 mod severity;
 mod subject;
 
-pub use check::{Check, CheckMeta, doc_text};
+pub use check::{Check, CheckMeta, doc_text, registry_problems};
 pub use facts::{Facts, Generation, Target};
 pub use finding::Finding;
 pub use python_dll::PythonDll;

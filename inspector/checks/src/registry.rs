@@ -30,26 +30,7 @@ mod tests {
 
     #[test]
     fn ids_are_unique_kebab_case_and_documented() {
-        let mut seen = std::collections::HashSet::new();
-        for check in CHECKS {
-            let meta = check.meta;
-            assert!(seen.insert(meta.id), "duplicate id {}", meta.id);
-            assert!(
-                meta.id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
-                "{} is not kebab-case",
-                meta.id
-            );
-            for heading in [
-                "## What it does",
-                "## Why is this bad?",
-                "## Example",
-                "## How to fix",
-            ] {
-                assert!(meta.doc.contains(heading), "{} lacks {heading}", meta.id);
-            }
-            assert!(!meta.summary().is_empty(), "{} has no summary", meta.id);
-        }
+        let problems = crate::registry_problems(CHECKS.iter().map(|c| &c.meta));
+        assert!(problems.is_empty(), "{problems:#?}");
     }
 }

@@ -6,7 +6,9 @@ pub mod docs;
 pub mod input;
 pub mod render;
 mod run;
+mod stdout;
 mod wheel;
 
 pub use input::{Candidate, Source};
 pub use run::{Outcome, Summary, inspect_paths};
+pub use stdout::write_stdout;

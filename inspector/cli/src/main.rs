@@ -1,7 +1,6 @@
 //! The command line: arguments in, report out, exit status 0 (clean),
 //! 1 (error findings) or 2 (usage or I/O error).
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -92,14 +91,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
-/// A closed stdout (`extinspect ... | head`) is not an error worth a panic.
 fn print(text: &str) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("writing to stdout"),
-    }
+    extinspect::write_stdout(text).context("writing to stdout")
 }
