@@ -8,24 +8,14 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use harness::{ModuleReport, Options, Report, Settings};
+use harness::{ModuleReport, Options, Report};
 use interpreters::Interpreter;
 
 fn options(interpreter: &Interpreter, init: Option<&str>, no_call: &[&str]) -> Options {
-    Options {
-        pythons: vec![interpreter.executable.clone()],
-        modules: Vec::new(),
-        init: init.map(str::to_string),
-        scenarios: Options::default_scenarios(false),
-        settings: Settings {
-            timeout: Duration::from_secs(30),
-            warmups: 3,
-            runs: 6,
-            no_call: no_call.iter().map(|s| s.to_string()).collect(),
-            workload: None,
-        },
-        jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
-    }
+    let mut options = common::harness_options(interpreter, Duration::from_secs(30));
+    options.init = init.map(str::to_string);
+    options.settings.no_call = no_call.iter().map(|s| s.to_string()).collect();
+    options
 }
 
 /// `(module, finding, subinterpreter kind or "")` for every finding.
@@ -50,15 +40,6 @@ fn rows(report: &Report) -> BTreeSet<(String, String, String)> {
         }
     }
     rows
-}
-
-fn ids(module: &ModuleReport) -> BTreeSet<String> {
-    module
-        .interpreters
-        .iter()
-        .flat_map(|i| &i.findings)
-        .map(|f| f.check.to_string())
-        .collect()
 }
 
 /// The file in lib-dynload whose name starts with `module.` (release build).
@@ -87,7 +68,7 @@ fn cpython_test_modules_behave_as_cpython_says() {
             };
             checked += 1;
             let report = check_one(interpreter, &path, init);
-            let got = ids(&report);
+            let got = common::finding_ids(&report);
             let expected: BTreeSet<String> = expected.iter().map(|s| s.to_string()).collect();
             if got != expected {
                 failures.push(format!(

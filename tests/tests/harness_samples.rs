@@ -9,41 +9,19 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use harness::{Finding, ModuleReport, Options, Report, Settings, Workload};
+use harness::{Finding, ModuleReport, Options, Report, Workload};
 use interpreters::Interpreter;
 
 /// A `shutdown_hang` child waits out this limit, so it bounds the run.
 const TIMEOUT: Duration = Duration::from_secs(8);
 
 fn options(interpreter: &Interpreter, workload: Option<Workload>) -> Options {
-    let with_workload = workload.is_some();
-    Options {
-        pythons: vec![interpreter.executable.clone()],
-        modules: Vec::new(),
-        init: None,
-        scenarios: if with_workload {
-            vec![harness::Scenario::Leaks]
-        } else {
-            Options::default_scenarios(false)
-        },
-        settings: Settings {
-            timeout: TIMEOUT,
-            warmups: 3,
-            runs: 6,
-            no_call: Vec::new(),
-            workload,
-        },
-        jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+    let mut options = common::harness_options(interpreter, TIMEOUT);
+    if workload.is_some() {
+        options.scenarios = vec![harness::Scenario::Leaks];
     }
-}
-
-fn ids(module: &ModuleReport) -> BTreeSet<String> {
-    module
-        .interpreters
-        .iter()
-        .flat_map(|i| &i.findings)
-        .map(|f| f.check.to_string())
-        .collect()
+    options.settings.workload = workload;
+    options
 }
 
 fn module<'r>(report: &'r Report, name: &str) -> &'r ModuleReport {
@@ -80,7 +58,7 @@ fn every_sample_gets_what_its_header_promises() {
             let expected = promised_here(sample.harness_expected_on(interpreter.version));
             let found = module(&report, &sample.module);
             assert_eq!(found.interpreters.len(), 1, "{found:#?}");
-            let got = ids(found);
+            let got = common::finding_ids(found);
             proven += 1;
             if got != expected {
                 failures.push(format!(
@@ -159,7 +137,7 @@ fn leak_verdicts(sample: &str, leaking: &str, control: &str) {
         };
         proven += 1;
         let expected: BTreeSet<String> = ["call-leak".to_string()].into();
-        if ids(&leaks) != expected || !ids(&clean).is_empty() {
+        if common::finding_ids(&leaks) != expected || !common::finding_ids(&clean).is_empty() {
             failures.push(format!(
                 "{}: leaking {:?}, control {:?}",
                 interpreter.tag(),

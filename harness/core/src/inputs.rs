@@ -95,68 +95,70 @@ fn failed(display: String, error: String) -> ModuleInput {
     }
 }
 
-fn module_name(file_name: &str) -> String {
-    parse_filename(file_name, Platform::Linux)
-        .map(|f| f.module)
-        .unwrap_or_else(|| file_name.split('.').next().unwrap_or(file_name).to_string())
+/// Where a module file sits, beyond its path: its package and import root
+/// inside a wheel, and the wheel's abi3 promise.
+#[derive(Default)]
+struct Placement {
+    package: Option<String>,
+    sys_path: Vec<PathBuf>,
+    wheel_abi3_min: Option<(u32, u32)>,
 }
 
 fn file_module(path: &Path, init: Option<&str>) -> ModuleInput {
-    let display = path.display().to_string();
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    described(
+        path.display().to_string(),
+        absolute,
+        init,
+        Placement::default(),
+    )
+}
+
+/// Reads the module file at `path` and works out its name, build and
+/// whether it can run here.
+fn described(
+    display: String,
+    path: PathBuf,
+    init: Option<&str>,
+    placement: Placement,
+) -> ModuleInput {
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) => return failed(display, format!("cannot read: {e}")),
+    };
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return failed(display, format!("cannot read: {e}")),
-    };
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    described(
-        display,
-        &file_name,
-        &bytes,
-        init,
-        None,
-        absolute,
-        Vec::new(),
-        None,
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
-fn described(
-    display: String,
-    file_name: &str,
-    bytes: &[u8],
-    init: Option<&str>,
-    package: Option<String>,
-    path: PathBuf,
-    sys_path: Vec<PathBuf>,
-    wheel_abi3_min: Option<(u32, u32)>,
-) -> ModuleInput {
-    let (binary, not_runnable) = match binary::parse(bytes) {
+    let file = parse_filename(&file_name, Platform::Linux);
+    let (binary, not_runnable) = match binary::parse(&bytes) {
         Ok(binary) => {
             let reason = not_runnable(&binary);
             (Some(binary), reason)
         }
         Err(e) => (None, Some(format!("not a loadable binary: {e}"))),
     };
-    let leaf = init
-        .map(str::to_string)
-        .unwrap_or_else(|| module_name(file_name));
-    let name = match package {
+    let leaf = match (init, &file) {
+        (Some(init), _) => init.to_string(),
+        (None, Some(file)) => file.module.clone(),
+        (None, None) => file_name.split('.').next().unwrap_or_default().to_string(),
+    };
+    let name = match placement.package {
         Some(package) if init.is_none() => format!("{package}.{leaf}"),
         _ => leaf,
     };
     ModuleInput {
         display,
+        build: build_of(
+            file.map(|f| f.tag),
+            binary.as_ref(),
+            placement.wheel_abi3_min,
+        ),
         target: Target {
             name,
             path: Some(path),
-            sys_path,
+            sys_path: placement.sys_path,
         },
-        build: build_of(file_name, binary.as_ref(), wheel_abi3_min),
         not_runnable,
         error: None,
     }
@@ -167,20 +169,14 @@ fn wheel_module(
     root: &Path,
     member: &Path,
     init: Option<&str>,
-    abi3_min: Option<(u32, u32)>,
+    wheel_abi3_min: Option<(u32, u32)>,
 ) -> ModuleInput {
-    let display = format!("{}!{}", wheel.display(), member.display());
-    let path = root.join(member);
-    let bytes = match fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(e) => return failed(display, format!("cannot read the extracted member: {e}")),
-    };
     // `<dist>.data/platlib/pkg/m.so` installs as `pkg/m.so`.
     let mut parts: Vec<String> = member
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    let file_name = parts.pop().unwrap_or_default();
+    parts.pop();
     let mut import_root = root.to_path_buf();
     if parts.len() >= 2
         && parts[0].ends_with(".data")
@@ -189,16 +185,15 @@ fn wheel_module(
         import_root = root.join(&parts[0]).join(&parts[1]);
         parts.drain(..2);
     }
-    let package = (!parts.is_empty()).then(|| parts.join("."));
     described(
-        display,
-        &file_name,
-        &bytes,
+        format!("{}!{}", wheel.display(), member.display()),
+        root.join(member),
         init,
-        package,
-        path,
-        vec![import_root],
-        abi3_min,
+        Placement {
+            package: (!parts.is_empty()).then(|| parts.join(".")),
+            sys_path: vec![import_root],
+            wheel_abi3_min,
+        },
     )
 }
 

@@ -388,7 +388,9 @@ def in_subinterpreter(config, kind, out):
     report = {"error": None, "ids": {}}
     try:
         module = load(config["target"])
-        report["ids"], results = identities(
+        # `alive` keeps the results referenced until the report is written:
+        # an address is an identity only while its object lives.
+        report["ids"], alive = identities(
             module, config["target"], config["no_call"], "subinterpreter-use"
         )
     except BaseException as exc:
@@ -401,7 +403,7 @@ def scenario_subinterpreter(config, module):
     """Import in one kind of subinterpreter (the scenario's), compare."""
     wanted = config["scenario"].rsplit("-", 1)[-1]
     target = config["target"]
-    main_ids, keep_alive = identities(module, target, config["no_call"], "use")
+    main_ids, alive = identities(module, target, config["no_call"], "use")
     outcomes = []
     for kind, via, run in subinterpreter_kinds():
         if kind != wanted:

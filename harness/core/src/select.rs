@@ -2,7 +2,7 @@
 
 use binary::{Arch, Binary, Format};
 use interpreters::Interpreter;
-use naming::{Platform, SuffixTag, parse_filename};
+use naming::SuffixTag;
 
 /// What a module's file says about the interpreters that can load it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,13 +57,12 @@ pub fn not_runnable(binary: &Binary) -> Option<String> {
     })
 }
 
-/// The module's build, from its file name and imports.
+/// The module's build, from its file name's tag and its imports.
 pub fn build_of(
-    file_name: &str,
+    tag: Option<SuffixTag>,
     binary: Option<&Binary>,
     wheel_abi3_min: Option<(u32, u32)>,
 ) -> Build {
-    let tag = parse_filename(file_name, Platform::Linux).map(|f| f.tag);
     let abi3_min = match &tag {
         Some(SuffixTag::Abi3 { .. }) => {
             let from_imports = binary.and_then(newest_stable_import);

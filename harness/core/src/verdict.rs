@@ -11,8 +11,15 @@ use crate::cause;
 use crate::child::Ending;
 use crate::leak::{self, Measures, measure_title};
 use crate::probe::{Event, ExcInfo};
-use crate::registry;
 use crate::report::{Finding, Outcome, ScenarioReport};
+use crate::rules::{
+    call_crash::CallCrash, call_leak::CallLeak, import_crash::ImportCrash,
+    import_error::ImportError, reimport_crash::ReimportCrash, reimport_leak::ReimportLeak,
+    reimport_refused::ReimportRefused, scenario_timeout::ScenarioTimeout,
+    shutdown_crash::ShutdownCrash, shutdown_hang::ShutdownHang, singleton_state::SingletonState,
+    subinterpreter_crash::SubinterpreterCrash, subinterpreter_refused::SubinterpreterRefused,
+    subinterpreter_shared_objects::SubinterpreterSharedObjects, workload_error::WorkloadError,
+};
 use crate::scenario::Scenario;
 
 /// One finished child.
@@ -33,10 +40,6 @@ pub struct Judged {
     pub findings: Vec<Finding>,
     /// The module imported (the other scenarios are worth running).
     pub imported: bool,
-}
-
-fn meta(id: &str) -> &'static CheckMeta {
-    registry::lookup(id).unwrap_or_else(|| panic!("finding id {id} is not registered"))
 }
 
 /// What the verdict needs to know besides the run.
@@ -149,15 +152,15 @@ fn tail(text: &str) -> Option<String> {
 /// A child that died, overran its limit or left without a report.
 fn death(scenario: Scenario, phase: &str, label: &str, run: &Run, reported: bool) -> Finding {
     let timed_out = run.ending == Ending::TimedOut;
-    let id = match phase {
-        "finalize" if timed_out => "shutdown-hang",
-        _ if timed_out => "scenario-timeout",
-        "import" => "import-crash",
-        "reimport" => "reimport-crash",
-        p if p.starts_with("subinterpreter") => "subinterpreter-crash",
-        "use" | "workload" => "call-crash",
-        "finalize" => "shutdown-crash",
-        _ => "import-crash",
+    let meta = match phase {
+        "finalize" if timed_out => &ShutdownHang::META,
+        _ if timed_out => &ScenarioTimeout::META,
+        "import" => &ImportCrash::META,
+        "reimport" => &ReimportCrash::META,
+        p if p.starts_with("subinterpreter") => &SubinterpreterCrash::META,
+        "use" | "workload" => &CallCrash::META,
+        "finalize" => &ShutdownCrash::META,
+        _ => &ImportCrash::META,
     };
     let how = match &run.ending {
         Ending::Exited { code } if reported && scenario.finalizes() => {
@@ -182,7 +185,7 @@ fn death(scenario: Scenario, phase: &str, label: &str, run: &Run, reported: bool
         Ending::Exited { code } => Some(*code),
         _ => None,
     };
-    Finding::new(meta(id), format!("the interpreter {how} {at}"))
+    Finding::new(meta, format!("the interpreter {how} {at}"))
         .with("phase", label)
         .with("signal", signal)
         .with("exit_code", exit_code)
@@ -289,7 +292,7 @@ fn import_error(error: &ExcInfo, phase: &str) -> Finding {
         other => format!(" ({other})"),
     };
     Finding::new(
-        meta("import-error"),
+        &ImportError::META,
         format!("the module does not import{context}: {}", cause.describe()),
     )
     .with("phase", phase)
@@ -328,7 +331,7 @@ fn reimport(r: &ReimportResult, context: Context, findings: &mut Vec<Finding>) {
             .collect();
         findings.push(
             Finding::new(
-                meta("singleton-state"),
+                &SingletonState::META,
                 format!(
                     "a re-import hands back the first import's objects: {}",
                     self::names(&names)
@@ -342,7 +345,7 @@ fn reimport(r: &ReimportResult, context: Context, findings: &mut Vec<Finding>) {
         if is_import_error(error) {
             findings.push(
                 Finding::new(
-                    meta("reimport-refused"),
+                    &ReimportRefused::META,
                     format!(
                         "the module refuses a second import: {}: {}",
                         error.kind, error.message
@@ -356,7 +359,7 @@ fn reimport(r: &ReimportResult, context: Context, findings: &mut Vec<Finding>) {
         }
     }
     leak_finding(
-        "reimport-leak",
+        &ReimportLeak::META,
         "re-importing leaks",
         &r.measures,
         context,
@@ -365,7 +368,7 @@ fn reimport(r: &ReimportResult, context: Context, findings: &mut Vec<Finding>) {
 }
 
 fn leak_finding(
-    id: &str,
+    meta: &CheckMeta,
     what: &str,
     measures: &Measures,
     context: Context,
@@ -388,7 +391,7 @@ fn leak_finding(
     let rests: Vec<&str> = verdict.measured.iter().map(|m| measure_title(m)).collect();
     findings.push(
         Finding::new(
-            meta(id),
+            meta,
             format!(
                 "{what}: {} per measured run (verdict on {})",
                 shown.join(", "),
@@ -411,7 +414,7 @@ fn subinterpreter(kind: &KindResult, findings: &mut Vec<Finding>) -> Option<Stri
         if is_import_error(error) {
             findings.push(
                 Finding::new(
-                    meta("subinterpreter-refused"),
+                    &SubinterpreterRefused::META,
                     format!("{which} refuses it: {}", error.message),
                 )
                 .with("kind", &kind.kind)
@@ -428,7 +431,7 @@ fn subinterpreter(kind: &KindResult, findings: &mut Vec<Finding>) -> Option<Stri
     if !kind.shared.is_empty() {
         findings.push(
             Finding::new(
-                meta("subinterpreter-shared-objects"),
+                &SubinterpreterSharedObjects::META,
                 format!(
                     "{which} gets the main interpreter's very objects: {}",
                     names(&kind.shared)
@@ -454,7 +457,7 @@ fn leaks(r: &LeaksResult, context: Context, findings: &mut Vec<Finding>) {
     if let Some(error) = &r.error {
         findings.push(
             Finding::new(
-                meta("workload-error"),
+                &WorkloadError::META,
                 format!("the workload raised {}: {}", error.kind, error.message),
             )
             .with("exception", format!("{}: {}", error.kind, error.message))
@@ -463,7 +466,7 @@ fn leaks(r: &LeaksResult, context: Context, findings: &mut Vec<Finding>) {
         return;
     }
     leak_finding(
-        "call-leak",
+        &CallLeak::META,
         "the workload leaks",
         &r.measures,
         context,

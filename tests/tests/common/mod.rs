@@ -234,3 +234,35 @@ pub fn undefined_python_symbols(file: &Path) -> Vec<String> {
     .filter(|s| s.starts_with("Py") || s.starts_with("_Py"))
     .collect()
 }
+
+/// extharness options for one interpreter: the default scenarios, 3 + 6
+/// repetitions, no workload, one job per core.
+pub fn harness_options(
+    interpreter: &Interpreter,
+    timeout: std::time::Duration,
+) -> harness::Options {
+    harness::Options {
+        pythons: vec![interpreter.executable.clone()],
+        modules: Vec::new(),
+        init: None,
+        scenarios: harness::Options::default_scenarios(false),
+        settings: harness::Settings {
+            timeout,
+            warmups: 3,
+            runs: 6,
+            no_call: Vec::new(),
+            workload: None,
+        },
+        jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+    }
+}
+
+/// The ids of every finding an extharness report has for `module`.
+pub fn finding_ids(module: &harness::ModuleReport) -> std::collections::BTreeSet<String> {
+    module
+        .interpreters
+        .iter()
+        .flat_map(|i| &i.findings)
+        .map(|f| f.check.to_string())
+        .collect()
+}
