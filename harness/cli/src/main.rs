@@ -195,11 +195,11 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         init: args.init,
         scenarios,
         settings: Settings {
-            timeout: Duration::from_secs_f64(args.timeout),
             warmups: args.warmups,
             runs: args.runs.max(1),
             no_call: args.no_call,
             workload,
+            ..Settings::new(Duration::from_secs_f64(args.timeout))
         },
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism()

@@ -10,6 +10,7 @@ use thiserror::Error;
 
 use crate::child::{self, ChildSpec};
 use crate::probe::{self, Config, Target, Workload};
+use crate::reinit::HostCommand;
 use crate::scenario::Scenario;
 use crate::verdict::Run;
 
@@ -20,6 +21,35 @@ pub struct Settings {
     pub runs: u32,
     pub no_call: Vec<String>,
     pub workload: Option<Workload>,
+    /// `--no-exercise`: callables the exercise scenario leaves alone
+    /// (fnmatch globs on NAME, module.NAME or Type.method).
+    pub no_exercise: Vec<String>,
+    /// The time limit of one call in the exercise scenario.
+    pub call_limit: Duration,
+    /// `--malloc-debug`: every child runs with `PYTHONMALLOC=debug` and
+    /// `-X dev`.
+    pub malloc_debug: bool,
+    /// How to start the reinit host; without one the reinit scenario is
+    /// skipped.
+    pub host: Option<HostCommand>,
+}
+
+impl Settings {
+    /// The defaults of the command line: 3 warm-ups, 6 measured runs, a
+    /// 2-second limit per exercised call, nothing denied, no workload.
+    pub fn new(timeout: Duration) -> Settings {
+        Settings {
+            timeout,
+            warmups: 3,
+            runs: 6,
+            no_call: Vec::new(),
+            workload: None,
+            no_exercise: Vec::new(),
+            call_limit: Duration::from_secs(2),
+            malloc_debug: false,
+            host: None,
+        }
+    }
 }
 
 #[derive(Debug, Error)]

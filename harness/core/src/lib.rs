@@ -5,10 +5,12 @@
 mod cause;
 pub mod child;
 mod execute;
+mod exercise;
 mod inputs;
 mod leak;
 pub mod probe;
 pub mod registry;
+mod reinit;
 pub mod report;
 pub mod rules;
 mod run;
@@ -18,6 +20,7 @@ mod verdict;
 
 pub use execute::Settings;
 pub use probe::{Target, Workload};
+pub use reinit::HostCommand;
 pub use report::{
     Finding, InterpreterReport, ModuleReport, Outcome, PassedOver, Report, ScenarioReport,
 };

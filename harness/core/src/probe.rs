@@ -81,6 +81,10 @@ pub enum Event {
         /// The module function being called.
         #[serde(default)]
         function: Option<String>,
+        /// The arguments it is called with, as the exercise scenario
+        /// names their shape: `(None, int)`.
+        #[serde(default)]
+        shape: Option<String>,
     },
     Result(serde_json::Value),
 }
@@ -95,6 +99,7 @@ impl Event {
             cycle,
             run,
             function,
+            shape,
         } = self
         else {
             return None;
@@ -106,10 +111,11 @@ impl Event {
             (_, _, Some(run)) => format!(" (run {run})"),
             _ => String::new(),
         };
-        let call = function
-            .as_ref()
-            .map(|f| format!(", calling {f}()"))
-            .unwrap_or_default();
+        let call = match (function, shape) {
+            (Some(f), Some(shape)) => format!(", calling {f}{shape}"),
+            (Some(f), None) => format!(", calling {f}()"),
+            _ => String::new(),
+        };
         Some(format!("{phase}{detail}{call}"))
     }
 }

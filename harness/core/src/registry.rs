@@ -18,12 +18,20 @@ pub static CHECKS: &[CheckMeta] = &[
     subinterpreter_refused::SubinterpreterRefused::META,
     subinterpreter_shared_objects::SubinterpreterSharedObjects::META,
     subinterpreter_crash::SubinterpreterCrash::META,
+    reinit_refused::ReinitRefused::META,
+    reinit_stale_objects::ReinitStaleObjects::META,
+    reinit_leak::ReinitLeak::META,
+    reinit_crash::ReinitCrash::META,
     shutdown_crash::ShutdownCrash::META,
     shutdown_hang::ShutdownHang::META,
     call_crash::CallCrash::META,
     call_leak::CallLeak::META,
     workload_error::WorkloadError::META,
     scenario_timeout::ScenarioTimeout::META,
+    memory_corruption::MemoryCorruption::META,
+    gil_misuse::GilMisuse::META,
+    test_leak::TestLeak::META,
+    test_crash::TestCrash::META,
 ];
 
 pub fn lookup(id: &str) -> Option<&'static CheckMeta> {

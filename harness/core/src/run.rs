@@ -31,11 +31,16 @@ pub struct Options {
 }
 
 impl Options {
-    /// The default scenarios: every one, `leaks` only with a workload.
+    /// The default scenarios: every one but `exercise`, which calls the
+    /// module's functions with made-up arguments (some have side effects)
+    /// and so must be asked for; `leaks` only with a workload.
     pub fn default_scenarios(with_workload: bool) -> Vec<Scenario> {
         Scenario::ALL
             .into_iter()
-            .filter(|s| *s != Scenario::Import && (with_workload || *s != Scenario::Leaks))
+            .filter(|s| {
+                !matches!(s, Scenario::Import | Scenario::Exercise)
+                    && (with_workload || *s != Scenario::Leaks)
+            })
             .collect()
     }
 }
@@ -222,7 +227,7 @@ fn run_units(
             if scenario == Scenario::Import && judged.imported {
                 let version = interpreters[unit.interpreter].version.feature();
                 for next in &options.scenarios {
-                    match next.unavailable_on(version) {
+                    match unavailable(*next, version, &options.settings) {
                         None => s.queue.push_back((unit, *next)),
                         Some(reason) => {
                             s.results.insert((unit, *next), skipped(*next, reason));
@@ -244,6 +249,14 @@ fn run_units(
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .results
+}
+
+/// Why a scenario cannot run here, if it cannot.
+fn unavailable(scenario: Scenario, version: (u32, u32), settings: &Settings) -> Option<&'static str> {
+    if scenario == Scenario::Reinit && settings.host.is_none() {
+        return Some("the reinit scenario needs the embedding host, which the extharness binary provides");
+    }
+    scenario.unavailable_on(version)
 }
 
 fn skipped(scenario: Scenario, reason: &str) -> Judged {

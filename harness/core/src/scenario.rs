@@ -11,18 +11,25 @@ pub enum Scenario {
     SubinterpreterLegacy,
     /// A subinterpreter with its own GIL and the extension check on (3.12+).
     SubinterpreterIsolated,
+    /// Initialise, import, use and finalise the runtime, again and again,
+    /// in one embedding process (the reinit host).
+    Reinit,
     Shutdown,
     Leaks,
+    /// Call every callable with fixed argument shapes, measuring each.
+    Exercise,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 6] = [
+    pub const ALL: [Scenario; 8] = [
         Scenario::Import,
         Scenario::Reimport,
         Scenario::SubinterpreterLegacy,
         Scenario::SubinterpreterIsolated,
+        Scenario::Reinit,
         Scenario::Shutdown,
         Scenario::Leaks,
+        Scenario::Exercise,
     ];
 
     pub fn name(self) -> &'static str {
@@ -31,15 +38,24 @@ impl Scenario {
             Scenario::Reimport => "reimport",
             Scenario::SubinterpreterLegacy => "subinterpreter-legacy",
             Scenario::SubinterpreterIsolated => "subinterpreter-isolated",
+            Scenario::Reinit => "reinit",
             Scenario::Shutdown => "shutdown",
             Scenario::Leaks => "leaks",
+            Scenario::Exercise => "exercise",
         }
     }
 
     /// Why this scenario cannot run on a version, if it cannot.
     pub fn unavailable_on(self, version: (u32, u32)) -> Option<&'static str> {
-        (self == Scenario::SubinterpreterIsolated && version < (3, 12))
-            .then_some("subinterpreters with their own GIL exist from 3.12")
+        match self {
+            Scenario::SubinterpreterIsolated if version < (3, 12) => {
+                Some("subinterpreters with their own GIL exist from 3.12")
+            }
+            Scenario::Reinit if version < (3, 8) => {
+                Some("the reinit host embeds CPython 3.8 and newer")
+            }
+            _ => None,
+        }
     }
 
     /// Whether the probe lets the interpreter finalize: the other scenarios

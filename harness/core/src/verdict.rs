@@ -15,7 +15,7 @@ use crate::report::{Finding, Outcome, ScenarioReport};
 use crate::rules::{
     call_crash::CallCrash, call_leak::CallLeak, import_crash::ImportCrash,
     import_error::ImportError, reimport_crash::ReimportCrash, reimport_leak::ReimportLeak,
-    reimport_refused::ReimportRefused, scenario_timeout::ScenarioTimeout,
+    reimport_refused::ReimportRefused, reinit_crash::ReinitCrash, scenario_timeout::ScenarioTimeout,
     shutdown_crash::ShutdownCrash, shutdown_hang::ShutdownHang, singleton_state::SingletonState,
     subinterpreter_crash::SubinterpreterCrash, subinterpreter_refused::SubinterpreterRefused,
     subinterpreter_shared_objects::SubinterpreterSharedObjects, workload_error::WorkloadError,
@@ -158,7 +158,8 @@ fn death(scenario: Scenario, phase: &str, label: &str, run: &Run, reported: bool
         "import" => &ImportCrash::META,
         "reimport" => &ReimportCrash::META,
         p if p.starts_with("subinterpreter") => &SubinterpreterCrash::META,
-        "use" | "workload" => &CallCrash::META,
+        p if p.starts_with("reinit") => &ReinitCrash::META,
+        "use" | "workload" | "exercise" => &CallCrash::META,
         "finalize" => &ShutdownCrash::META,
         _ => &ImportCrash::META,
     };
@@ -276,6 +277,8 @@ fn judge_result(
                 leaks(&r, context, findings);
             }
         }
+        Scenario::Reinit => return crate::reinit::judge_result(result, context, findings),
+        Scenario::Exercise => return crate::exercise::judge_result(result, context, findings),
     }
     None
 }

@@ -80,6 +80,13 @@ pub struct Interpreter {
     /// Built with `--enable-shared` (a `libpython` exists to link or load).
     pub shared: bool,
     pub pointer_size: u32,
+    /// `sys.base_prefix` and `sys.base_exec_prefix`: the installation's
+    /// roots, which a process embedding its `libpython` passes as
+    /// `PYTHONHOME` (absent from old discovery caches).
+    #[serde(default)]
+    pub prefix: Option<PathBuf>,
+    #[serde(default)]
+    pub exec_prefix: Option<PathBuf>,
     #[serde(skip_deserializing, default = "explicit")]
     pub origin: Origin,
 }

@@ -42,6 +42,8 @@ json.dump(
         "ldlibrary": config("LDLIBRARY"),
         "shared": bool(config("Py_ENABLE_SHARED")),
         "pointer_size": 8 if sys.maxsize > 2**32 else 4,
+        "prefix": getattr(sys, "base_prefix", sys.prefix),
+        "exec_prefix": getattr(sys, "base_exec_prefix", sys.exec_prefix),
     },
     sys.stdout,
 )

@@ -246,13 +246,7 @@ pub fn harness_options(
         modules: Vec::new(),
         init: None,
         scenarios: harness::Options::default_scenarios(false),
-        settings: harness::Settings {
-            timeout,
-            warmups: 3,
-            runs: 6,
-            no_call: Vec::new(),
-            workload: None,
-        },
+        settings: harness::Settings::new(timeout),
         jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
     }
 }

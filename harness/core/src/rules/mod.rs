@@ -14,11 +14,17 @@
 
 pub mod call_crash;
 pub mod call_leak;
+pub mod gil_misuse;
 pub mod import_crash;
 pub mod import_error;
+pub mod memory_corruption;
 pub mod reimport_crash;
 pub mod reimport_leak;
 pub mod reimport_refused;
+pub mod reinit_crash;
+pub mod reinit_leak;
+pub mod reinit_refused;
+pub mod reinit_stale_objects;
 pub mod scenario_timeout;
 pub mod shutdown_crash;
 pub mod shutdown_hang;
@@ -26,4 +32,6 @@ pub mod singleton_state;
 pub mod subinterpreter_crash;
 pub mod subinterpreter_refused;
 pub mod subinterpreter_shared_objects;
+pub mod test_crash;
+pub mod test_leak;
 pub mod workload_error;
