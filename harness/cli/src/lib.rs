@@ -3,4 +3,5 @@
 //! (`main.rs`) parses arguments, prints and picks the exit status.
 
 pub mod docs;
+pub mod pytest;
 pub mod render;

@@ -1,13 +1,14 @@
 //! The command line: arguments in, report out, exit status 0 (clean),
 //! 1 (error findings) or 2 (usage error, or something could not be run).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use harness::{Options, Scenario, Settings, Workload};
+use harness::{HostCommand, Options, Scenario, Settings, Workload};
 
 #[derive(Parser)]
 #[command(
@@ -26,9 +27,19 @@ enum Command {
     Check(Box<CheckArgs>),
     /// Print what a finding means and how to fix it (no id: list them).
     Explain { id: Option<String> },
+    /// Run a pytest suite with every test repeated under the leak rule;
+    /// exit 1 when a test leaks or crashes.
+    Pytest(extharness::pytest::PytestArgs),
     /// Write the generated check pages of both tools (docs/checks) into DIR.
     #[command(hide = true)]
     WriteDocs { dir: PathBuf },
+    /// The embedding host of the reinit scenario (started by extharness
+    /// itself in a child process).
+    #[command(hide = true)]
+    ReinitHost {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
 }
 
 #[derive(Args)]
@@ -71,6 +82,17 @@ struct CheckArgs {
     /// Never call this module-level function (NAME or module.NAME; repeatable).
     #[arg(long, value_name = "NAME")]
     no_call: Vec<String>,
+    /// Never call this in the exercise scenario: a function (NAME,
+    /// module.NAME) or a method (Type.method); fnmatch globs, repeatable.
+    #[arg(long, value_name = "NAME")]
+    no_exercise: Vec<String>,
+    /// Time limit of one call in the exercise scenario, in seconds.
+    #[arg(long, default_value_t = 2.0, value_name = "SECONDS")]
+    call_limit: f64,
+    /// Run every child with PYTHONMALLOC=debug and -X dev: buffer overruns,
+    /// use of freed memory and allocations without the GIL become findings.
+    #[arg(long)]
+    malloc_debug: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -82,8 +104,12 @@ enum ScenarioArg {
     Subinterpreter,
     SubinterpreterLegacy,
     SubinterpreterIsolated,
+    /// Initialise and finalise the runtime again and again in one process.
+    Reinit,
     Shutdown,
     Leaks,
+    /// Call every function and method with fixed argument shapes (opt-in).
+    Exercise,
 }
 
 impl ScenarioArg {
@@ -97,7 +123,9 @@ impl ScenarioArg {
             ScenarioArg::SubinterpreterLegacy => &[Scenario::SubinterpreterLegacy],
             ScenarioArg::SubinterpreterIsolated => &[Scenario::SubinterpreterIsolated],
             ScenarioArg::Shutdown => &[Scenario::Shutdown],
+            ScenarioArg::Reinit => &[Scenario::Reinit],
             ScenarioArg::Leaks => &[Scenario::Leaks],
+            ScenarioArg::Exercise => &[Scenario::Exercise],
         }
     }
 }
@@ -151,6 +179,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Command::Check(args) => check(*args),
+        Command::Pytest(args) => extharness::pytest::run(args),
+        Command::ReinitHost { args } => Ok(harness::host_main(&args).clamp(0, 255) as u8),
     }
 }
 
@@ -159,9 +189,11 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         eprintln!("extharness: no PATH or --module given; try `extharness check --help`");
         return Ok(2);
     }
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        eprintln!("extharness: --timeout must be a positive number of seconds");
-        return Ok(2);
+    for (flag, value) in [("--timeout", args.timeout), ("--call-limit", args.call_limit)] {
+        if !(value.is_finite() && value > 0.0) {
+            eprintln!("extharness: {flag} must be a positive number of seconds");
+            return Ok(2);
+        }
     }
     let workload = match (args.workload, args.code) {
         (Some(path), _) => {
@@ -199,6 +231,10 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
             runs: args.runs.max(1),
             no_call: args.no_call,
             workload,
+            no_exercise: args.no_exercise,
+            call_limit: Duration::from_secs_f64(args.call_limit),
+            malloc_debug: args.malloc_debug,
+            host: host(),
             ..Settings::new(Duration::from_secs_f64(args.timeout))
         },
         jobs: args.jobs.unwrap_or_else(|| {
@@ -214,6 +250,15 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     };
     print(&rendered)?;
     Ok(report.exit_code() as u8)
+}
+
+/// This very binary is the reinit scenario's embedding host.
+fn host() -> Option<HostCommand> {
+    let program = std::env::current_exe().ok()?;
+    Some(HostCommand {
+        program,
+        args: vec!["reinit-host".into()],
+    })
 }
 
 fn print(text: &str) -> anyhow::Result<()> {

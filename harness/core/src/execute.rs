@@ -3,12 +3,14 @@
 
 use std::ffi::OsString;
 use std::fs;
+use std::path::Path;
 use std::time::Duration;
 
 use interpreters::Interpreter;
+use tempfile::TempDir;
 use thiserror::Error;
 
-use crate::child::{self, ChildSpec};
+use crate::child::{self, ChildOutput, ChildSpec};
 use crate::probe::{self, Config, Target, Workload};
 use crate::reinit::HostCommand;
 use crate::scenario::Scenario;
@@ -66,12 +68,9 @@ pub fn execute(
     scenario: Scenario,
     settings: &Settings,
 ) -> Result<Run, ExecuteError> {
-    // HOME, TMPDIR and the working directory all point here, so whatever
-    // the module writes lands in a directory removed afterwards.
-    let dir = tempfile::Builder::new().prefix("extharness-").tempdir()?;
+    let dir = private_dir()?;
     let probe_path = dir.path().join("extharness_probe.py");
     fs::write(&probe_path, probe::SOURCE)?;
-    let timeout = settings.timeout.as_secs_f64();
     let config = Config {
         scenario: scenario.name(),
         target,
@@ -79,28 +78,65 @@ pub fn execute(
         runs: settings.runs,
         no_call: &settings.no_call,
         workload: settings.workload.as_ref(),
-        dump_after: Some((timeout - 2.0).max(timeout * 0.8)),
+        dump_after: Some(dump_after(settings.timeout)),
     };
     let config = serde_json::to_string(&config).expect("the configuration serializes");
-    let home: OsString = dir.path().into();
+    let mut args = interpreter_options(settings);
+    args.extend([probe_path.into(), config.into()]);
     let spec = ChildSpec {
         program: interpreter.executable.clone(),
-        args: vec!["-I".into(), probe_path.into(), config.into()],
-        env: vec![
-            ("HOME".into(), home.clone()),
-            ("TMPDIR".into(), home),
-            ("PATH".into(), "/usr/bin:/bin".into()),
-            ("LC_ALL".into(), "C.UTF-8".into()),
-        ],
+        args,
+        env: child_env(dir.path()),
         cwd: dir.path().to_path_buf(),
         timeout: settings.timeout,
     };
-    let output = child::run(&spec)?;
-    Ok(Run {
+    Ok(finish(child::run(&spec)?))
+}
+
+/// A private directory for one child: its `HOME`, `TMPDIR` and working
+/// directory, so whatever the module writes lands in a directory removed
+/// afterwards.
+pub(crate) fn private_dir() -> std::io::Result<TempDir> {
+    tempfile::Builder::new().prefix("extharness-").tempdir()
+}
+
+/// The whole environment of a child: nothing of the user's.
+pub(crate) fn child_env(dir: &Path) -> Vec<(OsString, OsString)> {
+    let home: OsString = dir.into();
+    vec![
+        ("HOME".into(), home.clone()),
+        ("TMPDIR".into(), home),
+        ("PATH".into(), "/usr/bin:/bin".into()),
+        ("LC_ALL".into(), "C.UTF-8".into()),
+    ]
+}
+
+/// The interpreter's own options, before the script: isolated mode, and
+/// under `--malloc-debug` the development mode, which installs the debug
+/// hooks on every allocator (`PYTHONMALLOC=debug`; the variable itself is
+/// ignored in isolated mode) and checks that they are called with the GIL.
+pub(crate) fn interpreter_options(settings: &Settings) -> Vec<OsString> {
+    let mut args: Vec<OsString> = vec!["-I".into()];
+    if settings.malloc_debug {
+        args.extend(["-X".into(), "dev".into()]);
+    }
+    args
+}
+
+/// When faulthandler should dump every thread's Python stack: shortly
+/// before the harness would kill a hung child.
+pub(crate) fn dump_after(timeout: Duration) -> f64 {
+    let timeout = timeout.as_secs_f64();
+    (timeout - 2.0).max(timeout * 0.8)
+}
+
+/// What a finished child left, for the verdict.
+pub(crate) fn finish(output: ChildOutput) -> Run {
+    Run {
         ending: output.ending,
         events: probe::parse_events(&output.report),
         fault: String::from_utf8_lossy(&output.fault).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr.bytes).into_owned(),
         duration: output.duration,
-    })
+    }
 }

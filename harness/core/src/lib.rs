@@ -20,7 +20,7 @@ mod verdict;
 
 pub use execute::Settings;
 pub use probe::{Target, Workload};
-pub use reinit::HostCommand;
+pub use reinit::{HostCommand, host_main};
 pub use report::{
     Finding, InterpreterReport, ModuleReport, Outcome, PassedOver, Report, ScenarioReport,
 };

@@ -4,10 +4,14 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use interpreters::Interpreter;
 use serde_json::Value;
 
+use crate::execute::Settings;
+use crate::probe::Target;
 use crate::report::Finding;
-use crate::verdict::Context;
+use crate::scenario::Scenario;
+use crate::verdict::{Context, Judged};
 
 /// How to start the embedding host: a program (the `extharness` binary,
 /// or a test's own) and the arguments that make it the host.
@@ -24,4 +28,20 @@ pub(crate) fn judge_result(
     _findings: &mut Vec<Finding>,
 ) -> Option<String> {
     None
+}
+
+/// Runs the reinit scenario for one module on one interpreter.
+pub(crate) fn run(
+    _interpreter: &Interpreter,
+    _target: &Target,
+    _settings: &Settings,
+    _context: Context,
+) -> Judged {
+    crate::run::not_run(Scenario::Reinit, &"the reinit host is not written yet")
+}
+
+/// The embedding host's entry point: what the `extharness reinit-host`
+/// subcommand runs in the child. Returns the process's exit status.
+pub fn host_main(_args: &[OsString]) -> i32 {
+    2
 }

@@ -279,35 +279,44 @@ fn run_one(
     scenario: Scenario,
     settings: &Settings,
 ) -> Judged {
-    match execute(interpreter, &module.target, scenario, settings) {
-        Ok(run) => {
-            let references = interpreter.debug
-                && match &module.build.tag {
-                    // An importable module of the debug interpreter's own
-                    // environment is built for it.
-                    None => module.target.path.is_none(),
-                    Some(SuffixTag::Versioned { flags, .. }) => flags.debug,
-                    Some(_) => false,
-                };
-            judge(
-                scenario,
-                &run,
-                Context {
-                    references,
-                    debug_interpreter: interpreter.debug,
-                },
-            )
+    let references = interpreter.debug
+        && match &module.build.tag {
+            // An importable module of the debug interpreter's own
+            // environment is built for it.
+            None => module.target.path.is_none(),
+            Some(SuffixTag::Versioned { flags, .. }) => flags.debug,
+            Some(_) => false,
+        };
+    let context = Context {
+        references,
+        debug_interpreter: interpreter.debug,
+    };
+    let run = match scenario {
+        Scenario::Reinit => {
+            return crate::reinit::run(interpreter, &module.target, settings, context);
         }
-        Err(e) => Judged {
-            report: ScenarioReport {
-                name: scenario,
-                outcome: Outcome::Error,
-                duration_ms: 0,
-                phase: None,
-                detail: Some(e.to_string()),
-            },
-            findings: Vec::new(),
-            imported: false,
+        Scenario::Exercise => {
+            return crate::exercise::run(interpreter, &module.target, settings, context);
+        }
+        _ => execute(interpreter, &module.target, scenario, settings),
+    };
+    match run {
+        Ok(run) => judge(scenario, &run, context),
+        Err(e) => not_run(scenario, &e),
+    }
+}
+
+/// The harness could not run a scenario at all.
+pub(crate) fn not_run(scenario: Scenario, error: &dyn std::fmt::Display) -> Judged {
+    Judged {
+        report: ScenarioReport {
+            name: scenario,
+            outcome: Outcome::Error,
+            duration_ms: 0,
+            phase: None,
+            detail: Some(error.to_string()),
         },
+        findings: Vec::new(),
+        imported: false,
     }
 }
