@@ -62,14 +62,43 @@ impl fmt::Display for VersionRange {
     }
 }
 
-/// A finding id the harness must report, and on which Python versions: in a
-/// `harness:` line, `id` alone, or qualified as `id (3.12+)` or
-/// `id (3.8-3.11)` (inclusive).
+/// A finding id the harness must report, on which Python versions and in
+/// which runs: in a `harness:` line, `id` alone, or qualified by words in
+/// parentheses: a version range, `id (3.12+)` or `id (3.8-3.11)`
+/// (inclusive), and the runs that show it, `id (exercise)` or
+/// `id (malloc-debug 3.12+)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expected {
     pub id: String,
     /// None: every version the sample supports.
     pub versions: Option<VersionRange>,
+    /// Only runs with all of these show it (empty: the default run).
+    pub modes: Vec<Mode>,
+}
+
+/// A harness run beyond the default scenarios, which some findings need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    /// The opt-in exercise scenario (`--scenario exercise`).
+    Exercise,
+    /// The debug allocator hooks: `--malloc-debug`, or a debug interpreter,
+    /// where they are on by default.
+    MallocDebug,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Exercise => "exercise",
+            Mode::MallocDebug => "malloc-debug",
+        }
+    }
+
+    fn parse(word: &str) -> Option<Mode> {
+        [Mode::Exercise, Mode::MallocDebug]
+            .into_iter()
+            .find(|m| m.name() == word)
+    }
 }
 
 impl Expected {
@@ -108,13 +137,20 @@ impl Sample {
         self.python.contains(version)
     }
 
-    /// The harness ids expected on `version`, in header order: those with no
-    /// qualifier and those whose range contains `version`. Whether the sample
-    /// supports `version` at all is [`Sample::supports`]'s business.
+    /// The harness ids a default run expects on `version`, in header order:
+    /// those with no qualifier and those whose range contains `version`.
+    /// Whether the sample supports `version` at all is
+    /// [`Sample::supports`]'s business.
     pub fn harness_expected_on(&self, version: Version) -> Vec<&str> {
+        self.harness_expected(version, &[])
+    }
+
+    /// The harness ids a run with `modes` expects on `version`: as
+    /// [`Sample::harness_expected_on`], plus those needing only these modes.
+    pub fn harness_expected(&self, version: Version, modes: &[Mode]) -> Vec<&str> {
         self.harness
             .iter()
-            .filter(|e| e.applies_to(version))
+            .filter(|e| e.applies_to(version) && e.modes.iter().all(|m| modes.contains(m)))
             .map(|e| e.id.as_str())
             .collect()
     }
@@ -291,7 +327,8 @@ fn ids(value: &str) -> Vec<String> {
 }
 
 /// A `harness:` value: comma-separated ids, each optionally qualified with
-/// `(X.Y+)` or `(X.Y-X.Y)`; `clean` alone means none.
+/// a version range (`X.Y+`, `X.Y-X.Y`) and modes (`exercise`,
+/// `malloc-debug`) in parentheses; `clean` alone means none.
 fn expectations(value: &str) -> Result<Vec<Expected>, String> {
     if value.trim() == "clean" {
         return Ok(Vec::new());
@@ -301,19 +338,31 @@ fn expectations(value: &str) -> Result<Vec<Expected>, String> {
 
 fn expectation(item: &str) -> Result<Expected, String> {
     let item = item.trim();
-    let (id, versions) = match item.split_once('(') {
-        None => (item, None),
+    let (id, versions, modes) = match item.split_once('(') {
+        None => (item, None, Vec::new()),
         Some((id, rest)) => {
             let qualifier = rest
                 .strip_suffix(')')
                 .ok_or_else(|| format!("harness: {item:?} must end with its `)`"))?;
-            let range = parse_qualifier(qualifier).ok_or_else(|| {
-                format!(
-                    "harness: bad version qualifier ({qualifier}) on {:?}: write (X.Y+) or (X.Y-X.Y)",
-                    id.trim()
-                )
-            })?;
-            (id.trim_end(), Some(range))
+            let mut versions = None;
+            let mut modes = Vec::new();
+            for word in qualifier.split_whitespace() {
+                if let Some(mode) = Mode::parse(word) {
+                    modes.push(mode);
+                } else if let (None, Some(range)) = (versions, parse_qualifier(word)) {
+                    versions = Some(range);
+                } else {
+                    return Err(format!(
+                        "harness: bad qualifier `{word}` on {:?}: write a version range \
+                         (X.Y+ or X.Y-X.Y, once) and modes (exercise, malloc-debug)",
+                        id.trim()
+                    ));
+                }
+            }
+            if versions.is_none() && modes.is_empty() {
+                return Err(format!("harness: empty qualifier on {:?}", id.trim()));
+            }
+            (id.trim_end(), versions, modes)
         }
     };
     let well_formed = !id.is_empty()
@@ -329,6 +378,7 @@ fn expectation(item: &str) -> Result<Expected, String> {
     Ok(Expected {
         id: id.to_owned(),
         versions,
+        modes,
     })
 }
 
@@ -403,6 +453,27 @@ mod tests {
         Expected {
             id: id.into(),
             versions,
+            modes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn harness_ids_take_mode_qualifiers() {
+        let s = harness_of("call-leak (exercise), memory-corruption (malloc-debug 3.12+), x")
+            .unwrap();
+        assert_eq!(s.harness[0].modes, [Mode::Exercise]);
+        assert_eq!(s.harness[1].modes, [Mode::MallocDebug]);
+        assert_eq!(s.harness[1].versions, Some(VersionRange::from((3, 12))));
+        let v = |minor| Version::new(3, minor, 0);
+        assert_eq!(s.harness_expected_on(v(12)), ["x"]);
+        assert_eq!(s.harness_expected(v(12), &[Mode::Exercise]), ["call-leak", "x"]);
+        assert_eq!(
+            s.harness_expected(v(12), &[Mode::MallocDebug]),
+            ["memory-corruption", "x"]
+        );
+        assert_eq!(s.harness_expected(v(11), &[Mode::MallocDebug]), ["x"]);
+        for bad in ["x (fast)", "x ()", "x (3.8+ 3.9+)"] {
+            assert!(harness_of(bad).is_err(), "{bad}");
         }
     }
 
@@ -444,13 +515,15 @@ mod tests {
     fn malformed_harness_lines_are_header_errors_naming_the_file() {
         for (value, complaint) in [
             ("x (3.12", "must end with its `)`"),
-            ("x (3.12)", "bad version qualifier (3.12)"),
-            ("x (3.12-)", "bad version qualifier"),
-            ("x (-3.11)", "bad version qualifier"),
-            ("x (3.11-3.8)", "bad version qualifier"),
-            ("x (3.x+)", "bad version qualifier"),
-            ("x ()", "bad version qualifier"),
-            ("x (3.12+) (3.8-3.9)", "bad version qualifier"),
+            ("x (3.12)", "bad qualifier `3.12`"),
+            ("x (3.12-)", "bad qualifier"),
+            ("x (-3.11)", "bad qualifier"),
+            ("x (3.11-3.8)", "bad qualifier"),
+            ("x (3.x+)", "bad qualifier"),
+            ("x ()", "empty qualifier"),
+            ("x (3.12+) (3.8-3.9)", "bad qualifier"),
+            ("x (3.12+ 3.8-3.9)", "bad qualifier `3.8-3.9`"),
+            ("x (fast)", "bad qualifier `fast`"),
             ("x 3.12+)", "is not a finding id"),
             ("(3.12+)", "is not a finding id"),
             ("a, , b", "is not a finding id"),

@@ -65,9 +65,17 @@ fn expectations(expected: &[Expected]) -> String {
     }
     expected
         .iter()
-        .map(|e| match &e.versions {
-            None => format!("`{}`", e.id),
-            Some(versions) => format!("`{}` ({})", e.id, range(versions)),
+        .map(|e| {
+            let qualifier: Vec<String> = e
+                .versions
+                .iter()
+                .map(range)
+                .chain(e.modes.iter().map(|m| m.name().to_string()))
+                .collect();
+            match qualifier.is_empty() {
+                true => format!("`{}`", e.id),
+                false => format!("`{}` ({})", e.id, qualifier.join(", ")),
+            }
         })
         .collect::<Vec<_>>()
         .join(", ")

@@ -15,7 +15,7 @@ mod native;
 mod pyo3;
 mod toolchain;
 
-pub use catalog::{Expected, Language, Sample, VersionRange, catalog, source_root};
+pub use catalog::{Expected, Language, Mode, Sample, VersionRange, catalog, source_root};
 pub use corpus::{BuiltModule, Corpus, build, default_root};
 pub use docs::samples_markdown;
 pub use error::BuildError;

@@ -3,6 +3,7 @@
 //! Library code: it never prints or exits; the `extharness` binary does.
 
 mod cause;
+mod diagnosis;
 pub mod child;
 mod execute;
 mod exercise;

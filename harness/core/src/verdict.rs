@@ -100,7 +100,8 @@ pub fn judge(scenario: Scenario, run: &Run, context: Context) -> Judged {
                 ));
             }
             Some((phase, ref label)) => {
-                findings.push(death(scenario, phase, label, run, result.is_some()))
+                findings.push(death(scenario, phase, label, run, result.is_some()));
+                findings.extend(crate::diagnosis::diagnose(&run.stderr, label));
             }
         }
     }

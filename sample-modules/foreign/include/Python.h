@@ -291,6 +291,7 @@ PyAPI_FUNC(PyObject *) PyModule_Create2(PyModuleDef *, int apiver);
 PyAPI_FUNC(void) PyErr_SetString(PyObject *exception, const char *string);
 PyAPI_FUNC(PyObject *) PyErr_Occurred(void);
 PyAPI_FUNC(PyObject *) PyErr_NewException(const char *name, PyObject *base, PyObject *dict);
+PyAPI_FUNC(PyObject *) PyErr_NoMemory(void);
 
 PyAPI_DATA(PyObject *) PyExc_Exception;
 PyAPI_DATA(PyObject *) PyExc_ImportError;
@@ -306,6 +307,17 @@ PyAPI_FUNC(PyObject *) PyTuple_Pack(Py_ssize_t, ...);
 PyAPI_FUNC(PyObject *) PyDict_New(void);
 PyAPI_FUNC(Py_ssize_t) PySequence_Size(PyObject *o);
 PyAPI_FUNC(int) PySequence_SetItem(PyObject *o, Py_ssize_t i, PyObject *v);
+
+/* pymem.h */
+PyAPI_FUNC(void *) PyMem_Malloc(size_t size);
+PyAPI_FUNC(void) PyMem_Free(void *ptr);
+
+/* ceval.h */
+typedef struct _ts PyThreadState;
+PyAPI_FUNC(PyThreadState *) PyEval_SaveThread(void);
+PyAPI_FUNC(void) PyEval_RestoreThread(PyThreadState *);
+#define Py_BEGIN_ALLOW_THREADS { PyThreadState *_save; _save = PyEval_SaveThread();
+#define Py_END_ALLOW_THREADS PyEval_RestoreThread(_save); }
 
 /* unicodeobject.h; PyUnicode_AsUTF8 is outside the limited API before 3.13. */
 PyAPI_FUNC(PyObject *) PyUnicode_FromString(const char *u);
