@@ -2,7 +2,7 @@
  * module:    error_path_leak
  * python:    3.8-3.13
  * inspector: abi3-candidate
- * harness:   call-leak
+ * harness:   call-leak (exercise)
  *
  * The classic error-path leak. `insert_powers(seq, tag)` stores the tuple
  * `(tag, i * i)` at every index `i` of `seq`. When `PySequence_SetItem` fails

@@ -2,7 +2,7 @@
  * module:    leak_per_call
  * python:    3.8-3.13
  * inspector: abi3-candidate
- * harness:   call-leak
+ * harness:   call-leak (exercise)
  *
  * `leak(obj)` takes a new reference to its argument and never releases it: one
  * leaked reference per call, on every path. `no_leak(obj)` is the same function

@@ -1,20 +1,245 @@
 //! `extharness pytest`: the command line side of the pytest leak gate.
+//! Exit status 0 when every test passed clean or was skipped, 1 when any
+//! test leaked, crashed, failed, errored or did not run, 2 when the tests
+//! could not be run at all.
 
 use std::ffi::OsString;
+use std::fmt::Write;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::Args;
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use harness::Finding;
+use harness::pytest::{Options, PytestReport};
 
 #[derive(Args)]
+#[command(
+    after_help = "Arguments for pytest come last, after `--` when the first starts with `-`: \
+    extharness pytest --runs 4 -- -k parse tests/"
+)]
 pub struct PytestArgs {
-    /// The interpreter that runs pytest.
-    #[arg(long, value_name = "PATH")]
-    pub python: Option<PathBuf>,
+    /// The interpreter that runs pytest (default: python3 from PATH).
+    #[arg(long, value_name = "PATH", default_value = "python3")]
+    pub python: PathBuf,
+    /// Keep the given interpreter even when a debug build of the same
+    /// version could run the tests.
+    #[arg(long)]
+    pub no_debug: bool,
+    /// Count references on a debug interpreter even when extension modules
+    /// not built for it are loaded.
+    #[arg(long)]
+    pub references: bool,
+    /// Unmeasured runs of each test before measuring.
+    #[arg(long, default_value_t = 3)]
+    pub warmups: u32,
+    /// Measured runs of each test.
+    #[arg(long, default_value_t = 6)]
+    pub runs: u32,
+    /// Time limit of each run of each test (and of collection), in seconds.
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    pub timeout: f64,
+    /// pytest sessions started again after crashes, at most.
+    #[arg(long, default_value_t = 50)]
+    pub max_restarts: u32,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Arguments passed to pytest as they are.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub pytest_args: Vec<OsString>,
 }
 
-pub fn run(_args: PytestArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("extharness pytest is not written yet")
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+pub fn run(args: PytestArgs) -> anyhow::Result<u8> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        eprintln!("extharness: --timeout must be a positive number of seconds");
+        return Ok(2);
+    }
+    if args.runs == 0 {
+        eprintln!("extharness: --runs must be at least 1");
+        return Ok(2);
+    }
+    let options = Options {
+        python: args.python,
+        pytest_args: args.pytest_args,
+        cwd: std::env::current_dir().context("reading the working directory")?,
+        env: std::env::vars_os().collect(),
+        warmups: args.warmups,
+        runs: args.runs,
+        timeout: Duration::from_secs_f64(args.timeout),
+        prefer_debug: !args.no_debug,
+        force_references: args.references,
+        max_restarts: args.max_restarts,
+    };
+    let report = match harness::pytest::run(&options) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("extharness: {e}");
+            return Ok(2);
+        }
+    };
+    let rendered = match args.format {
+        Format::Text => text(&report),
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(&report).expect("the report serializes");
+            json.push('\n');
+            json
+        }
+    };
+    extinspect::write_stdout(&rendered).context("writing to stdout")?;
+    Ok(report.exit_code() as u8)
+}
+
+/// The terminal report: the interpreter and why, a line per test, the
+/// findings with their evidence, and the tally.
+pub fn text(report: &PytestReport) -> String {
+    let mut out = String::new();
+    let i = &report.interpreter;
+    let _ = writeln!(
+        out,
+        "pytest {} under {} ({}{}): {}",
+        i.pytest,
+        i.python.display(),
+        i.version,
+        if i.debug { ", debug build" } else { "" },
+        i.reason
+    );
+    for passed in &i.passed_over {
+        let _ = writeln!(out, "  not {}: {}", passed.python.display(), passed.reason);
+    }
+    let s = &report.settings;
+    let _ = writeln!(
+        out,
+        "each test: {} warm-up and {} measured run(s), then pytest's own; {} s per run\n",
+        s.warmups, s.runs, s.timeout
+    );
+    // Usually every test has the same note (the interpreter, the modules
+    // loaded): say it when it changes, not on every line.
+    let mut last_note = None;
+    for test in &report.tests {
+        let message = test
+            .message
+            .as_deref()
+            .and_then(|m| m.lines().next())
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{:8} {}{message}", test.outcome.name(), test.nodeid);
+        if test.note.is_some() && test.note != last_note {
+            let _ = writeln!(out, "    note: {}", test.note.as_deref().unwrap_or(""));
+            last_note = test.note.clone();
+        }
+        for finding in &test.findings {
+            write_finding(&mut out, finding);
+        }
+    }
+    for finding in &report.findings {
+        write_finding(&mut out, finding);
+    }
+    let t = &report.summary;
+    let restarts = match t.restarts {
+        0 => String::new(),
+        1 => "; pytest restarted once after a crash".to_string(),
+        n => format!("; pytest restarted {n} times after crashes"),
+    };
+    let _ = writeln!(
+        out,
+        "\n{} test(s): {} passed, {} failed, {} skipped, {} leaked, {} crashed, {} error(s), {} not run; {} finding(s){restarts}",
+        t.tests, t.passed, t.failed, t.skipped, t.leaked, t.crashed, t.error, t.not_run, t.findings
+    );
+    out
+}
+
+/// The message, then the evidence the message does not already give.
+fn write_finding(out: &mut String, finding: &Finding) {
+    let _ = writeln!(
+        out,
+        "    {}[{}]: {}",
+        finding.severity.name(),
+        finding.check,
+        finding.message
+    );
+    for (key, value) in &finding.evidence {
+        if matches!(
+            key.as_str(),
+            "deltas" | "leaking" | "measured" | "note" | "run" | "signal"
+        ) {
+            continue;
+        }
+        let text = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        if text.contains('\n') {
+            let _ = writeln!(out, "      {key}:");
+            let lines = if key == "python_traceback" {
+                fold_machinery(&text)
+            } else {
+                text.lines().map(str::to_string).collect()
+            };
+            for line in lines {
+                let _ = writeln!(out, "        {line}");
+            }
+        } else {
+            let _ = writeln!(out, "      {key}: {text}");
+        }
+    }
+}
+
+/// A crash's stack is mostly pytest, pluggy and the plugin calling the
+/// test: on the terminal each run of such frames becomes one line (the
+/// JSON report keeps them all).
+fn fold_machinery(traceback: &str) -> Vec<String> {
+    const MACHINERY: &[&str] = &[
+        "/_pytest/",
+        "/pluggy/",
+        "/pytest/__main__.py",
+        "extharness_leaks.py",
+        "runpy",
+    ];
+    let mut lines = Vec::new();
+    let mut folded = 0;
+    for line in traceback.lines() {
+        let frame = line.trim_start().starts_with("File \"");
+        if frame && MACHINERY.iter().any(|m| line.contains(m)) {
+            folded += 1;
+            continue;
+        }
+        if folded > 0 {
+            lines.push(format!("  ... {folded} frame(s) of pytest and extharness"));
+            folded = 0;
+        }
+        lines.push(line.to_string());
+    }
+    if folded > 0 {
+        lines.push(format!("  ... {folded} frame(s) of pytest and extharness"));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pytest_frames_fold_and_the_tests_stay() {
+        let traceback = "Fatal Python error: Segmentation fault\n\nCurrent thread 0x1 (most recent call first):\n  File \"/usr/lib/python3.11/ctypes/__init__.py\", line 519 in string_at\n  File \"/p/test_x.py\", line 45 in test_segfault\n  File \"/usr/lib/python3/dist-packages/_pytest/python.py\", line 195 in pytest_pyfunc_call\n  File \"/usr/lib/python3/dist-packages/pluggy/_callers.py\", line 39 in _multicall\n  File \"/tmp/x/extharness_leaks.py\", line 124 in run_once\n  File \"<frozen runpy>\", line 88 in _run_code\n\nExtension modules: m (total: 1)";
+        assert_eq!(
+            fold_machinery(traceback),
+            [
+                "Fatal Python error: Segmentation fault",
+                "",
+                "Current thread 0x1 (most recent call first):",
+                "  File \"/usr/lib/python3.11/ctypes/__init__.py\", line 519 in string_at",
+                "  File \"/p/test_x.py\", line 45 in test_segfault",
+                "  ... 4 frame(s) of pytest and extharness",
+                "",
+                "Extension modules: m (total: 1)",
+            ]
+        );
+    }
 }

@@ -227,3 +227,38 @@ fn usage_errors_exit_2_with_one_line() {
         assert!(stderr.starts_with("extharness: "), "{stderr}");
     }
 }
+
+/// The reinit scenario's embedding host is this very binary
+/// (`extharness reinit-host`), started as a child of the check.
+#[test]
+fn reinit_runs_with_the_binary_as_its_own_embedding_host() {
+    let refused = sample("refuse_reinit");
+    let aborting = sample("abort_reinit");
+    let output = extharness(&[
+        "--scenario".as_ref(),
+        "reinit".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        refused.as_os_str(),
+        aborting.as_os_str(),
+    ]);
+    // reinit-crash is an error, reinit-refused only information.
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let checks = |name: &str| -> Vec<String> {
+        let module = report["modules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["module"] == name)
+            .unwrap_or_else(|| panic!("{name} is not in {report}"));
+        module["interpreters"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["check"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(checks("refuse_reinit"), ["reinit-refused"]);
+    assert_eq!(checks("abort_reinit"), ["reinit-crash"]);
+}

@@ -7,8 +7,9 @@
 //! dumps (a crash scenario must not litter the disk), an exact environment
 //! (scenarios must be reproducible), and every output channel is drained on
 //! its own thread with a cap (a chatty child can neither block on a full pipe
-//! nor exhaust our memory). Side channels on fds 3 and 4 keep the probe's
-//! report and faulthandler's traceback apart from whatever the module prints.
+//! nor exhaust our memory). Side channels on fds 3, 4 and 5 keep the probe's
+//! report, faulthandler's traceback and the native crash record apart from
+//! whatever the module prints.
 
 use std::ffi::OsString;
 use std::io::{self, PipeReader, Read};
@@ -51,6 +52,11 @@ pub struct ChildOutput {
     pub fault: Vec<u8>,
     /// Bytes written to fd 4 past [`FAULT_CAP`].
     pub fault_dropped: u64,
+    /// Everything the child wrote to file descriptor 5 (the preloaded
+    /// crash handler's record, see `native`).
+    pub native: Vec<u8>,
+    /// Bytes written to fd 5 past [`NATIVE_CAP`].
+    pub native_dropped: u64,
     pub stdout: Captured,
     pub stderr: Captured,
     pub duration: Duration,
@@ -84,12 +90,15 @@ pub enum ChildError {
 
 pub const REPORT_FD: i32 = 3;
 pub const FAULT_FD: i32 = 4;
+pub const NATIVE_FD: i32 = 5;
 /// Per-stream cap for stdout and stderr.
 pub const OUTPUT_CAP: usize = 1 << 20;
 /// The report is what the harness actually parses, so it gets far more room.
 pub const REPORT_CAP: usize = 64 << 20;
 /// A faulthandler dump of every thread is a few KiB; more is runaway output.
 pub const FAULT_CAP: usize = 1 << 20;
+/// A crash record is 64 frames and the library map, tens of KiB.
+pub const NATIVE_CAP: usize = 1 << 20;
 /// After the group is killed, pipes only stay open if a descendant escaped the
 /// group (setsid). We cannot reach it, so we stop waiting for EOF after this.
 pub const READER_GRACE: Duration = Duration::from_secs(2);
@@ -98,7 +107,12 @@ pub const READER_GRACE: Duration = Duration::from_secs(2);
 pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
     let (report_r, report_w) = high_pipe("report")?;
     let (fault_r, fault_w) = high_pipe("fault")?;
-    let (report_fd, fault_fd) = (report_w.as_raw_fd(), fault_w.as_raw_fd());
+    let (native_r, native_w) = high_pipe("native")?;
+    let (report_fd, fault_fd, native_fd) = (
+        report_w.as_raw_fd(),
+        fault_w.as_raw_fd(),
+        native_w.as_raw_fd(),
+    );
 
     let mut cmd = Command::new(&spec.program);
     cmd.args(&spec.args)
@@ -113,10 +127,16 @@ pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
     // which are async-signal-safe, and touches no memory shared with the parent.
     unsafe {
         cmd.pre_exec(move || {
-            // Both sources are >= 10, so neither can be clobbered by the other
+            // The sources are all >= 10, so none can be clobbered by another
             // dup2; dup2 leaves the targets without FD_CLOEXEC, so they survive exec.
-            if libc::dup2(report_fd, REPORT_FD) == -1 || libc::dup2(fault_fd, FAULT_FD) == -1 {
-                return Err(io::Error::last_os_error());
+            for (source, target) in [
+                (report_fd, REPORT_FD),
+                (fault_fd, FAULT_FD),
+                (native_fd, NATIVE_FD),
+            ] {
+                if libc::dup2(source, target) == -1 {
+                    return Err(io::Error::last_os_error());
+                }
             }
             let none = libc::rlimit {
                 rlim_cur: 0,
@@ -136,7 +156,7 @@ pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
         source,
     })?;
     // Our copies of the write ends would keep the readers from ever seeing EOF.
-    drop((report_w, fault_w));
+    drop((report_w, fault_w, native_w));
     let pid = child.id() as libc::pid_t;
     let kill_group = || unsafe {
         // ESRCH (nobody left) is the expected case once everything has ended.
@@ -145,13 +165,14 @@ pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
 
     let (done_tx, done_rx) = mpsc::channel();
     let (ended_tx, ended_rx) = mpsc::channel();
-    let mut streams = Vec::with_capacity(4);
+    let mut streams = Vec::with_capacity(5);
     let mut started = Ok(());
-    let readers: [(Option<Box<dyn Read + Send>>, usize); 4] = [
+    let readers: [(Option<Box<dyn Read + Send>>, usize); 5] = [
         (child.stdout.take().map(|r| Box::new(r) as _), OUTPUT_CAP),
         (child.stderr.take().map(|r| Box::new(r) as _), OUTPUT_CAP),
         (Some(Box::new(report_r)), REPORT_CAP),
         (Some(Box::new(fault_r)), FAULT_CAP),
+        (Some(Box::new(native_r)), NATIVE_CAP),
     ];
     for (reader, cap) in readers {
         let buf = Arc::new(Mutex::new(Captured::default()));
@@ -188,7 +209,7 @@ pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
         }
         Err(RecvTimeoutError::Disconnected) => (false, Instant::now()),
     };
-    // Descendants may still hold fds 1-4; nothing the module started may
+    // Descendants may still hold fds 1-5; nothing the module started may
     // outlive the scenario, and the readers need EOF.
     kill_group();
     let status = child.wait().map_err(|source| ChildError::Wait {
@@ -205,7 +226,7 @@ pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
     }
     let mut taken = streams.iter().map(|s| std::mem::take(&mut *lock(s)));
     let mut next = || taken.next().unwrap_or_default();
-    let (stdout, stderr, report, fault) = (next(), next(), next(), next());
+    let (stdout, stderr, report, fault, native) = (next(), next(), next(), next(), next());
 
     let ending = if timed_out {
         Ending::TimedOut
@@ -228,14 +249,16 @@ pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
         report_dropped: report.dropped,
         fault: fault.bytes,
         fault_dropped: fault.dropped,
+        native: native.bytes,
+        native_dropped: native.dropped,
         stdout,
         stderr,
         duration: end.saturating_duration_since(start),
     })
 }
 
-/// A pipe whose write end sits at fd >= 10, so that placing it on 3 or 4 in
-/// the child can never overwrite the other channel's write end.
+/// A pipe whose write end sits at fd >= 10, so that placing it on 3, 4 or 5
+/// in the child can never overwrite another channel's write end.
 fn high_pipe(channel: &'static str) -> Result<(PipeReader, OwnedFd), ChildError> {
     let err = |source| ChildError::Pipe { channel, source };
     let (reader, writer) = io::pipe().map_err(err)?;
@@ -412,11 +435,22 @@ mod tests {
 
     #[test]
     fn side_channels() {
-        let out = sh("echo hello >&3; echo fault >&4");
+        let out = sh("echo hello >&3; echo fault >&4; echo native >&5");
         assert_eq!(out.report, b"hello\n");
         assert_eq!(out.fault, b"fault\n");
+        assert_eq!(out.native, b"native\n");
         assert!(out.stdout.bytes.is_empty() && out.stderr.bytes.is_empty());
         assert_eq!(out.ending, Ending::Exited { code: 0 });
+    }
+
+    #[test]
+    fn native_channel_is_capped() {
+        let total = 3 * NATIVE_CAP as u64;
+        let out = sh(&format!("head -c {total} /dev/zero >&5"));
+        assert_eq!(out.ending, Ending::Exited { code: 0 });
+        assert_eq!(out.native.len(), NATIVE_CAP);
+        assert_eq!(out.native_dropped, total - NATIVE_CAP as u64);
+        assert!(out.report.is_empty() && out.fault.is_empty());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use tempfile::TempDir;
 use thiserror::Error;
 
 use crate::child::{self, ChildOutput, ChildSpec};
+use crate::native;
 use crate::probe::{self, Config, Target, Workload};
 use crate::reinit::HostCommand;
 use crate::scenario::Scenario;
@@ -78,6 +79,8 @@ pub fn execute(
         runs: settings.runs,
         no_call: &settings.no_call,
         workload: settings.workload.as_ref(),
+        no_exercise: &settings.no_exercise,
+        call_limit: settings.call_limit.as_secs_f64(),
         dump_after: Some(dump_after(settings.timeout)),
     };
     let config = serde_json::to_string(&config).expect("the configuration serializes");
@@ -86,11 +89,11 @@ pub fn execute(
     let spec = ChildSpec {
         program: interpreter.executable.clone(),
         args,
-        env: child_env(dir.path()),
+        env: child_env(dir.path())?,
         cwd: dir.path().to_path_buf(),
         timeout: settings.timeout,
     };
-    Ok(finish(child::run(&spec)?))
+    Ok(finish(child::run(&spec)?, target))
 }
 
 /// A private directory for one child: its `HOME`, `TMPDIR` and working
@@ -100,15 +103,19 @@ pub(crate) fn private_dir() -> std::io::Result<TempDir> {
     tempfile::Builder::new().prefix("extharness-").tempdir()
 }
 
-/// The whole environment of a child: nothing of the user's.
-pub(crate) fn child_env(dir: &Path) -> Vec<(OsString, OsString)> {
+/// The whole environment of a child: nothing of the user's, and the crash
+/// handler, written into `dir`, preloaded (it removes `LD_PRELOAD` from the
+/// environment again as it loads, so the module sees only the rest).
+pub(crate) fn child_env(dir: &Path) -> std::io::Result<Vec<(OsString, OsString)>> {
     let home: OsString = dir.into();
-    vec![
+    let mut env = vec![
         ("HOME".into(), home.clone()),
         ("TMPDIR".into(), home),
         ("PATH".into(), "/usr/bin:/bin".into()),
         ("LC_ALL".into(), "C.UTF-8".into()),
-    ]
+    ];
+    env.extend(native::preload::install(dir)?);
+    Ok(env)
 }
 
 /// The interpreter's own options, before the script: isolated mode, and
@@ -130,9 +137,11 @@ pub(crate) fn dump_after(timeout: Duration) -> f64 {
     (timeout - 2.0).max(timeout * 0.8)
 }
 
-/// What a finished child left, for the verdict.
-pub(crate) fn finish(output: ChildOutput) -> Run {
+/// What a finished child left, for the verdict. A crash record is named
+/// here, while the module's files (an extracted wheel) still exist.
+pub(crate) fn finish(output: ChildOutput, target: &Target) -> Run {
     Run {
+        native: native::symbolize(&output.native, target),
         ending: output.ending,
         events: probe::parse_events(&output.report),
         fault: String::from_utf8_lossy(&output.fault).into_owned(),

@@ -37,6 +37,10 @@ pub struct Config<'a> {
     pub runs: u32,
     pub no_call: &'a [String],
     pub workload: Option<&'a Workload>,
+    /// `--no-exercise` globs: callables the exercise scenario skips.
+    pub no_exercise: &'a [String],
+    /// Seconds one exercised call may take before the probe interrupts it.
+    pub call_limit: f64,
     /// Seconds after which faulthandler dumps every thread's Python stack,
     /// shortly before the harness would kill the child.
     pub dump_after: Option<f64>,

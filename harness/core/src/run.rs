@@ -145,7 +145,8 @@ fn assemble(
         let mut scenarios = Vec::new();
         let mut findings = Vec::new();
         let import = results.get(&(unit, Scenario::Import));
-        for scenario in std::iter::once(Scenario::Import).chain(options.scenarios.iter().copied()) {
+        let asked = options.scenarios.iter().copied().filter(|s| *s != Scenario::Import);
+        for scenario in std::iter::once(Scenario::Import).chain(asked) {
             match results.get(&(unit, scenario)) {
                 Some(judged) => {
                     scenarios.push(judged.report.clone());
@@ -226,7 +227,10 @@ fn run_units(
             let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
             if scenario == Scenario::Import && judged.imported {
                 let version = interpreters[unit.interpreter].version.feature();
-                for next in &options.scenarios {
+                // `import` always runs first; asked for again, it would
+                // queue itself after every success.
+                let next_ones = options.scenarios.iter().filter(|s| **s != Scenario::Import);
+                for next in next_ones {
                     match unavailable(*next, version, &options.settings) {
                         None => s.queue.push_back((unit, *next)),
                         Some(reason) => {

@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::cause;
 use crate::child::Ending;
 use crate::leak::{self, Measures, measure_title};
+use crate::native::NativeStack;
 use crate::probe::{Event, ExcInfo};
 use crate::report::{Finding, Outcome, ScenarioReport};
 use crate::rules::{
@@ -29,6 +30,9 @@ pub struct Run {
     pub events: Vec<Event>,
     /// faulthandler's output (fd 4).
     pub fault: String,
+    /// The crashing thread's native stack (fd 5), when the child died by a
+    /// signal the preloaded handler caught.
+    pub native: Option<NativeStack>,
     pub stderr: String,
     pub duration: Duration,
 }
@@ -55,7 +59,7 @@ pub struct Context {
 
 impl Context {
     /// Why references are not among the measures, when they are not.
-    fn references_note(self) -> Option<&'static str> {
+    pub(crate) fn references_note(self) -> Option<&'static str> {
         match (self.references, self.debug_interpreter) {
             (true, _) => None,
             (false, true) => Some(
@@ -187,13 +191,41 @@ fn death(scenario: Scenario, phase: &str, label: &str, run: &Run, reported: bool
         Ending::Exited { code } => Some(*code),
         _ => None,
     };
-    Finding::new(meta, format!("the interpreter {how} {at}"))
+    // Only a death by signal has a native stack worth blaming; the record of
+    // a child killed at the time limit would not exist anyway.
+    let native = match &run.ending {
+        Ending::Signaled { .. } => run.native.as_ref(),
+        _ => None,
+    };
+    let site = native.and_then(NativeStack::crash_site);
+    let inside = site
+        .map(|frame| {
+            let function = frame.function.as_deref().unwrap_or(&frame.address);
+            match frame.location() {
+                Some(location) => format!(", in {function} ({location})"),
+                None => format!(", in {function}"),
+            }
+        })
+        .unwrap_or_default();
+    Finding::new(meta, format!("the interpreter {how} {at}{inside}"))
         .with("phase", label)
         .with("signal", signal)
         .with("exit_code", exit_code)
         .with(
             "python_traceback",
             (!run.fault.trim().is_empty()).then(|| run.fault.trim_end()),
+        )
+        .with("native_stack", native.map(NativeStack::render))
+        .with(
+            "crash_site",
+            site.map(|frame| {
+                serde_json::json!({
+                    "function": frame.function,
+                    "file": frame.file,
+                    "line": frame.line,
+                    "library": frame.library,
+                })
+            }),
         )
         .with("stderr", tail(&run.stderr))
 }
@@ -284,7 +316,7 @@ fn judge_result(
     None
 }
 
-fn import_error(error: &ExcInfo, phase: &str) -> Finding {
+pub(crate) fn import_error(error: &ExcInfo, phase: &str) -> Finding {
     let cause = cause::classify(error);
     let symbol = match &cause {
         cause::Cause::MissingInit { symbol } => symbol.clone(),
@@ -308,7 +340,7 @@ fn import_error(error: &ExcInfo, phase: &str) -> Finding {
 
 /// Names for a message: the first few, then how many more (the evidence
 /// has them all).
-fn names(list: &[String]) -> String {
+pub(crate) fn names(list: &[String]) -> String {
     const SHOWN: usize = 8;
     let mut text = list
         .iter()
@@ -322,7 +354,7 @@ fn names(list: &[String]) -> String {
     text
 }
 
-fn is_import_error(error: &ExcInfo) -> bool {
+pub(crate) fn is_import_error(error: &ExcInfo) -> bool {
     error.kind.ends_with("ImportError") || error.kind == "ModuleNotFoundError"
 }
 

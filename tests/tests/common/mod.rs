@@ -236,7 +236,8 @@ pub fn undefined_python_symbols(file: &Path) -> Vec<String> {
 }
 
 /// extharness options for one interpreter: the default scenarios, 3 + 6
-/// repetitions, no workload, one job per core.
+/// repetitions, no workload, one job per core, and this package's reinit
+/// host.
 pub fn harness_options(
     interpreter: &Interpreter,
     timeout: std::time::Duration,
@@ -246,7 +247,13 @@ pub fn harness_options(
         modules: Vec::new(),
         init: None,
         scenarios: harness::Options::default_scenarios(false),
-        settings: harness::Settings::new(timeout),
+        settings: harness::Settings {
+            host: Some(harness::HostCommand {
+                program: env!("CARGO_BIN_EXE_reinit-host").into(),
+                args: Vec::new(),
+            }),
+            ..harness::Settings::new(timeout)
+        },
         jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
     }
 }

@@ -90,6 +90,12 @@ fn write_finding(out: &mut String, finding: &Finding) {
     for (key, value) in &finding.evidence {
         let text = match value {
             serde_json::Value::String(s) => s.clone(),
+            // A list of lines (a native stack) reads best as lines.
+            serde_json::Value::Array(items) if items.iter().all(|v| v.is_string()) => items
+                .iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
             other => other.to_string(),
         };
         if text.contains('\n') {

@@ -2,9 +2,15 @@ checks::declare_meta! {
     /// ## What it does
     /// Reports a child process that died while the module was being used. That is
     /// while it ran the workload (`run()` from `--workload FILE`, or `-c CODE`),
-    /// or called the module's zero-argument functions, which the shutdown
-    /// scenario calls once each. The message names the signal and the phase, with
-    /// faulthandler's Python traceback, which shows the call.
+    /// called the module's zero-argument functions, which the shutdown
+    /// scenario calls once each, or, in the `exercise` scenario, called one of
+    /// the module's functions, types or methods with made-up arguments. The
+    /// message names the signal and the phase, with faulthandler's Python
+    /// traceback, which shows the call; an exercise phase names the callable
+    /// and the argument shape (`exercise, calling parse(dict)`, also as the
+    /// `function` and `shape` evidence). The exercise scenario then starts
+    /// again without that callable, so one crash does not hide the others'
+    /// findings.
     ///
     /// ## Why is this bad?
     /// A Python call takes the whole process down, with no exception to
@@ -31,7 +37,8 @@ checks::declare_meta! {
     /// Check every pointer that can be NULL and raise an exception instead
     /// (`PyErr_SetString`, then return NULL); own the references you keep
     /// (`Py_NewRef`); let `PyArg_ParseTuple` or Argument Clinic check
-    /// argument types. Reproduce the call on its own under `gdb` or with a
-    /// debug build of CPython, which turns many of these into assertions.
+    /// argument types; arguments of a type you do not expect must raise, not
+    /// crash. Reproduce the call on its own under `gdb` or with a debug
+    /// build of CPython, which turns many of these into assertions.
     pub struct CallCrash { id: "call-crash", severity: Error }
 }

@@ -1,7 +1,7 @@
 //! module:    pyo3_leak
 //! python:    3.9-3.13
 //! inspector: abi3-candidate
-//! harness:   call-leak, subinterpreter-refused (3.12+)
+//! harness:   call-leak (exercise), subinterpreter-refused (3.12+)
 //!
 //! `leak(obj)` clones its borrowed argument (a new strong reference) and
 //! forgets the clone, so the reference is never given back: exactly one leaked

@@ -1,0 +1,146 @@
+# One cycle of the reinit scenario, run by the embedding host (host.rs) in
+# each new runtime it initialises: `main(plan, cycle, dump_after)`. It
+# imports the module as the probe does, calls its zero-argument functions,
+# and reports on file descriptor 3 what it found (a `reinit-cycle` event,
+# JSON); the host reads the addresses from the plan's `objects` file to say
+# which runtime allocated each object. With no target (the baseline run) it
+# does all the same work but the import.
+#
+# The probe's helpers (load, excinfo, owned_by, ...) are loaded from its
+# file, so both sides import and judge the module alike. Runs on CPython 3.8
+# and newer.
+
+import importlib.util
+import json
+import os
+import sys
+import types
+
+# What the host finalises with this runtime: the module and everything the
+# snapshot names, so that an address stays an identity until the host has
+# looked it up.
+ALIVE = []
+
+
+def main(plan_path, cycle, dump_after):
+    with open(plan_path) as f:
+        plan = json.load(f)
+    probe = load_probe(plan["probe"])
+    # Finalisation disables faulthandler, so every runtime enables it anew.
+    import faulthandler
+
+    faulthandler.enable(file=probe.FAULT_FD, all_threads=True)
+    if dump_after > 0:
+        faulthandler.dump_traceback_later(dump_after, exit=False, file=probe.FAULT_FD)
+    # Loaded in every run, the baseline's too, so that what CPython loses
+    # for them is the baseline's: fnmatch (the --no-call patterns), and the
+    # punycode codec, which CPython's importer looks up for a module with a
+    # non-ASCII name.
+    import fnmatch  # noqa: F401
+
+    "\xe9".encode("punycode")
+    record = {"cycle": cycle, "imported": False, "error": None, "objects": {}, "used": []}
+    objects = {}
+    target = plan.get("target")
+    if target is not None:
+        probe.phase("reinit-import", cycle=cycle)
+        try:
+            module = probe.load(target)
+        except BaseException as exc:
+            record["error"] = probe.excinfo(exc)
+            module = None
+        if module is not None:
+            record["imported"] = True
+            objects, used = snapshot(probe, module, target, plan["no_call"], cycle)
+            record["used"] = used
+            ALIVE.extend([module, objects])
+            library = library_ranges(module)
+            record["objects"] = {
+                name: {"id": id(obj), "kind": kind, "library": within(id(obj), library)}
+                for name, (kind, obj) in objects.items()
+            }
+    with open(plan["objects"], "w") as f:
+        json.dump({name: id(obj) for name, (kind, obj) in objects.items()}, f)
+    probe.emit("reinit-cycle", **record)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+
+
+def load_probe(path):
+    spec = importlib.util.spec_from_file_location("_extharness_probe", path)
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    return probe
+
+
+def snapshot(probe, module, target, deny, cycle):
+    """The module's objects by name, as (kind, object): its own types,
+    exceptions and functions, its other attributes and their types when
+    they are its own, and what each zero-argument function returns. Values
+    that are the same in every runtime by CPython's design (None, numbers,
+    strings, tuples, CPython's own immortal objects) are left out."""
+    found = {}
+    for key, value in probe.public(module):
+        if isinstance(value, (probe.SHAREABLE, types.ModuleType)):
+            continue
+        if isinstance(value, (type, types.BuiltinFunctionType)):
+            if probe.owned_by(value, target):
+                found[key] = (kind_of(value), value)
+            continue
+        if probe.immortal(value):
+            continue
+        found[key] = ("object", value)
+        if probe.owned_by(type(value), target):
+            found["type(%s)" % key] = (kind_of(type(value)), type(value))
+    used = []
+    for key, value in probe.public(module):
+        if not isinstance(value, types.BuiltinFunctionType) or not probe.owned_by(value, target):
+            continue
+        if probe.denied(key, target, deny):
+            continue
+        probe.phase("reinit-use", cycle=cycle, function=key)
+        used.append(key)
+        try:
+            result = value()
+        except Exception:
+            continue
+        if isinstance(result, (probe.SHAREABLE, types.ModuleType)) or probe.immortal(result):
+            continue
+        found["%s()" % key] = (kind_of(result) if isinstance(result, type) else "object", result)
+    return found, used
+
+
+def kind_of(obj):
+    if isinstance(obj, type):
+        return "exception" if issubclass(obj, BaseException) else "type"
+    if isinstance(obj, types.BuiltinFunctionType):
+        return "function"
+    return "object"
+
+
+def library_ranges(module):
+    """The address ranges the module's own library is mapped at: an object
+    there (a static type, a static object) is one object for the whole
+    process, whichever runtime is current."""
+    path = getattr(module, "__file__", None)
+    if not isinstance(path, str):
+        return []
+    path = os.path.realpath(path)
+    ranges = []
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                fields = line.split(None, 5)
+                if len(fields) == 6 and fields[5].rstrip("\n") == path:
+                    start, end = fields[0].split("-")
+                    ranges.append((int(start, 16), int(end, 16)))
+    except OSError:
+        pass
+    return ranges
+
+
+def within(address, ranges):
+    return any(start <= address < end for start, end in ranges)
