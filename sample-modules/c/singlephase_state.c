@@ -2,7 +2,7 @@
  * module:    singlephase_state
  * python:    3.8-3.13
  * inspector: single-phase-init, abi3-candidate
- * harness:   singleton-state, subinterpreter-shared-objects, subinterpreter-refused (3.12+)
+ * harness:   singleton-state, subinterpreter-shared-objects, subinterpreter-refused (3.12+), reinit-stale-objects
  *
  * Legacy single-phase initialisation (PyModule_Create, m_size = -1) with
  * process-wide C state: a call counter and an exception type cached in a C
@@ -18,7 +18,10 @@
  * Harness: singleton-state on re-import (increment, Error);
  * subinterpreter-shared-objects in a legacy subinterpreter (increment,
  * error_type, Error); an isolated subinterpreter with its own GIL (3.12+)
- * refuses it: subinterpreter-refused (info).
+ * refuses it: subinterpreter-refused (info). After Py_FinalizeEx and a new
+ * Py_Initialize in the same process, the next PyInit hands out the exception
+ * type cached by the dead runtime: reinit-stale-objects (Error,
+ * error_type()).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -2,7 +2,7 @@
  * module:    static_cache_pergil
  * python:    3.8-3.13
  * inspector: abi3-candidate
- * harness:   subinterpreter-shared-objects
+ * harness:   subinterpreter-shared-objects, reinit-stale-objects
  *
  * A multi-phase module that declares per-interpreter GIL support on 3.12+ but
  * caches a Python object (a dict) in a C static the first time any
@@ -12,7 +12,9 @@
  *
  * Inspector: nothing visible statically (abi3-candidate, info).
  * Harness: subinterpreter-shared-objects: `cache` and `get_cache()` in a
- * subinterpreter are the main interpreter's very object.
+ * subinterpreter are the main interpreter's very object; reinit-stale-objects:
+ * after Py_FinalizeEx and a new Py_Initialize, they are still the dict the
+ * first runtime allocated.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
