@@ -103,6 +103,10 @@ fn text_report_snapshot() {
         "[python]",
     );
     settings.add_filter(r"python 3\.12\.\d+", "python 3.12.[micro]");
+    // The DWARF names the sources where this checkout is.
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let repo = repo.canonicalize().unwrap_or(repo);
+    settings.add_filter(&regex_escape(&repo.display().to_string()), "[repo]");
     settings.add_filter(r" +\d+ ms", " [n] ms");
     settings.add_filter(r"0x[0-9a-f]+", "[address]");
     settings.add_filter(r#"[^ "]*/extharness-[A-Za-z0-9]+"#, "[tmp]");
