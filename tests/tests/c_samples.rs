@@ -161,6 +161,49 @@ fn shutdown_crash_dies_by_a_signal_after_working() {
     });
 }
 
+/// Fine without the debug allocator hooks (on release builds), killed by
+/// them with `fatal` (on debug builds they are on by default).
+fn only_the_debug_hooks_see_it(sample: &str, function: &str, fatal: &str) {
+    on_every_interpreter(sample, |py, corpus, _| {
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/malloc_hooks.py"),
+            &[sample, function],
+        )?;
+        let aborted = |run: &serde_json::Value| {
+            run["returncode"] == -6 && run["fatal"][0].as_str().is_some_and(|l| l.contains(fatal))
+        };
+        if py.debug {
+            ensure(aborted(&f["plain"]), || {
+                format!("a debug build has the hooks on: {f}")
+            })?;
+        } else {
+            ensure(
+                f["plain"]["returncode"] == 0 && f["plain"]["stdout"] == "survived",
+                || format!("without the hooks it must run: {f}"),
+            )?;
+        }
+        ensure(aborted(&f["hooks"]), || {
+            format!("expected SIGABRT with {fatal:?} under -X dev: {f}")
+        })
+    });
+}
+
+#[test]
+fn buffer_overrun_is_caught_only_by_the_debug_hooks() {
+    only_the_debug_hooks_see_it("buffer_overrun", "fill", "bad trailing pad byte");
+}
+
+#[test]
+fn gil_misuse_is_caught_only_by_the_debug_hooks() {
+    only_the_debug_hooks_see_it(
+        "gil_misuse",
+        "release_scratch",
+        "called without holding the GIL",
+    );
+}
+
 #[test]
 fn shutdown_hang_never_finishes_exiting_after_working() {
     on_every_interpreter("shutdown_hang", |py, corpus, _| {

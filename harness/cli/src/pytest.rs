@@ -170,24 +170,51 @@ fn write_finding(out: &mut String, finding: &Finding) {
         ) {
             continue;
         }
-        let text = match value {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        if text.contains('\n') {
-            let _ = writeln!(out, "      {key}:");
-            let lines = if key == "python_traceback" {
-                fold_machinery(&text)
-            } else {
-                text.lines().map(str::to_string).collect()
-            };
-            for line in lines {
-                let _ = writeln!(out, "        {line}");
+        let lines: Vec<String> = match value {
+            serde_json::Value::String(s) if key == "python_traceback" => fold_machinery(s),
+            serde_json::Value::String(s) => s.lines().map(str::to_string).collect(),
+            // A native stack: a list of lines.
+            serde_json::Value::Array(items) if items.iter().all(|v| v.is_string()) => {
+                shorten_stack(items.iter().filter_map(|v| v.as_str()))
             }
-        } else {
-            let _ = writeln!(out, "      {key}: {text}");
+            other => vec![other.to_string()],
+        };
+        match lines.as_slice() {
+            [] => {
+                let _ = writeln!(out, "      {key}:");
+            }
+            [line] => {
+                let _ = writeln!(out, "      {key}: {line}");
+            }
+            lines => {
+                let _ = writeln!(out, "      {key}:");
+                for line in lines {
+                    let _ = writeln!(out, "        {line}");
+                }
+            }
         }
     }
+}
+
+/// The lines of a native stack the terminal shows. The frames near the
+/// crash are the ones that place it; below them a stack through pytest runs
+/// to dozens of the interpreter's own frames (the JSON report keeps them all).
+const NATIVE_LINES: usize = 20;
+
+fn shorten_stack<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut shown: Vec<String> = Vec::new();
+    let mut more = 0;
+    for line in lines {
+        if shown.len() < NATIVE_LINES {
+            shown.push(line.to_string());
+        } else {
+            more += 1;
+        }
+    }
+    if more > 0 {
+        shown.push(format!("... {more} more line(s) in the JSON report"));
+    }
+    shown
 }
 
 /// A crash's stack is mostly pytest, pluggy and the plugin calling the
@@ -240,6 +267,33 @@ mod tests {
                 "",
                 "Extension modules: m (total: 1)",
             ]
+        );
+    }
+
+    #[test]
+    fn a_native_stack_is_lines_and_a_deep_one_is_cut_short() {
+        use harness::rules::test_crash::TestCrash;
+        let frames: Vec<String> = (0..25).map(|i| format!("#{i} f{i} (m.so)")).collect();
+        let finding = Finding::new(&TestCrash::META, "the interpreter died by SIGSEGV")
+            .with("native_stack", &frames)
+            .with("crash_site", serde_json::json!({"function": "f0"}));
+        let mut out = String::new();
+        write_finding(&mut out, &finding);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[..4],
+            [
+                "    error[test-crash]: the interpreter died by SIGSEGV",
+                "      crash_site: {\"function\":\"f0\"}",
+                "      native_stack:",
+                "        #0 f0 (m.so)",
+            ]
+        );
+        assert_eq!(lines.len(), 4 + NATIVE_LINES);
+        assert_eq!(lines[lines.len() - 2], "        #19 f19 (m.so)");
+        assert_eq!(
+            lines[lines.len() - 1],
+            "        ... 5 more line(s) in the JSON report"
         );
     }
 }

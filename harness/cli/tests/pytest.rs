@@ -1,7 +1,8 @@
 //! `extharness pytest` on the suite in tests/pytest-suite/, over the sample
 //! corpus built for CPython 3.11 (release and debug): leaks become
-//! test-leak, a segfault becomes test-crash and the tests after it still
-//! run, pytest's own failures and skips keep their word, the debug build of
+//! test-leak, a segfault becomes test-crash with its native stack and the
+//! tests after it still run, a crash in a sample's C function is placed
+//! there, pytest's own failures and skips keep their word, the debug build of
 //! the same version takes over and counts references only when the modules
 //! are built for it, and the exit status says all of it.
 
@@ -90,14 +91,24 @@ fn workspace_root() -> PathBuf {
 /// `extharness pytest ARGS` from the workspace root, with the samples
 /// directories (like PATH) for the suite's conftest.
 fn extharness(samples: &[&Path], args: &[&OsStr]) -> Output {
+    extharness_with(samples, &[], args)
+}
+
+/// [`extharness`] with more environment, which pytest gets too.
+fn extharness_with(samples: &[&Path], env: &[(&str, &str)], args: &[&OsStr]) -> Output {
     let samples = std::env::join_paths(samples).expect("sample paths");
     Command::new(env!("CARGO_BIN_EXE_extharness"))
         .arg("pytest")
         .args(args)
         .current_dir(workspace_root())
         .env("EXTHARNESS_SAMPLES", samples)
+        .envs(env.iter().copied())
         .output()
         .expect("running extharness")
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 fn json(output: &Output) -> Value {
@@ -220,6 +231,32 @@ fn the_suite_reports_leaks_crashes_and_pytests_own_outcomes() {
             .unwrap()
             .contains("in test_segfault"),
         "{evidence:#}"
+    );
+    // `ctypes.string_at(0)` is `strlen(NULL)` called from `_ctypes`: the
+    // fault is in libc, and the crash site is the first frame past it, in
+    // the extension module that made the call. Whether that frame has a
+    // name depends on the debug files installed, so only its library is
+    // asserted, and that the message names whatever the site is called.
+    let stack: Vec<&str> = evidence["native_stack"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no native stack: {evidence:#}"))
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let library = evidence["crash_site"]["library"].as_str().unwrap();
+    assert!(file_name(library).starts_with("_ctypes."), "{evidence:#}");
+    let site = stack
+        .iter()
+        .position(|l| l.contains(&format!("({}", file_name(library))))
+        .unwrap();
+    assert!(
+        stack[..site].iter().any(|l| l.ends_with("(libc.so.6)")),
+        "{stack:#?}"
+    );
+    let message = crashed["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the interpreter died by SIGSEGV in warm-up run 1, in "),
+        "{message}"
     );
     assert_eq!(crashed["session"], 0);
 
@@ -365,6 +402,99 @@ fn a_hang_and_an_exit_inside_a_test_are_crashes_of_that_test() {
             .as_str()
             .unwrap()
             .contains("in test_hangs")
+    );
+}
+
+#[test]
+fn a_crash_in_a_modules_c_function_is_placed_there_unless_the_user_preloads() {
+    let p = need_pythons!();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // buffer_overrun.fill() writes one byte past a 12-byte PyMem block; the
+    // debug interpreter's allocator hooks see it as it frees the block, and
+    // abort from inside the interpreter, called by `fill`.
+    std::fs::write(
+        dir.path().join("test_native.py"),
+        "import os, sys\n\
+         sys.path[:0] = os.environ['EXTHARNESS_SAMPLES'].split(os.pathsep)\n\
+         import buffer_overrun\n\
+         def test_preload():\n    assert os.environ.get('LD_PRELOAD') == os.environ.get('EXPECT_PRELOAD')\n\
+         def test_overrun():\n    buffer_overrun.fill()\n",
+    )
+    .unwrap();
+    let run = |env: &[(&str, &str)]| {
+        let output = extharness_with(
+            &[&p.samples.1],
+            env,
+            &[
+                "--python".as_ref(),
+                p.debug.executable.as_os_str(),
+                "--warmups".as_ref(),
+                "0".as_ref(),
+                "--runs".as_ref(),
+                "1".as_ref(),
+                "--format".as_ref(),
+                "json".as_ref(),
+                dir.path().as_os_str(),
+            ],
+        );
+        let report = json(&output);
+        assert_eq!(output.status.code(), Some(1), "{report:#}");
+        let tests = report["tests"].as_array().unwrap().clone();
+        // Without warm-ups the first run's caches count as a leak: only
+        // pytest's word on the environment matters here.
+        assert_eq!(tests[0]["pytest_outcome"], "passed", "{report:#}");
+        assert_eq!(tests[1]["outcome"], "crashed", "{report:#}");
+        tests[1]["findings"][0].clone()
+    };
+
+    // The handler takes itself out of the environment as it loads: the
+    // tests see no LD_PRELOAD.
+    let finding = run(&[]);
+    let source = workspace_root().join("sample-modules/c/buffer_overrun.c");
+    let line = std::fs::read_to_string(&source)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("PyMem_Free"))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        finding["message"],
+        format!(
+            "the interpreter died by SIGABRT in measured run 1, in fill (buffer_overrun.c:{line})"
+        ),
+        "{finding:#}"
+    );
+    let site = &finding["evidence"]["crash_site"];
+    assert_eq!(site["function"], "fill");
+    assert_eq!(site["line"], line);
+    assert_eq!(
+        Path::new(site["file"].as_str().unwrap())
+            .canonicalize()
+            .unwrap(),
+        source.canonicalize().unwrap()
+    );
+    assert!(
+        file_name(site["library"].as_str().unwrap()).starts_with("buffer_overrun.cpython-311d-"),
+        "{site:#}"
+    );
+    let stack = finding["evidence"]["native_stack"].as_array().unwrap();
+    assert!(
+        stack[0].as_str().unwrap().ends_with("(libc.so.6)"),
+        "the abort itself comes first: {stack:#?}"
+    );
+
+    // A preload of the user's stays, for the tests and what they start, and
+    // the crash is reported without a native stack.
+    let preload = "libc.so.6";
+    let finding = run(&[("LD_PRELOAD", preload), ("EXPECT_PRELOAD", preload)]);
+    assert_eq!(
+        finding["message"],
+        "the interpreter died by SIGABRT in measured run 1"
+    );
+    let evidence = finding["evidence"].as_object().unwrap();
+    assert!(
+        !evidence.contains_key("native_stack") && !evidence.contains_key("crash_site"),
+        "{evidence:#?}"
     );
 }
 

@@ -10,15 +10,16 @@ use serde_json::Value;
 use crate::cause;
 use crate::child::Ending;
 use crate::leak::{self, Measures, measure_title};
-use crate::native::NativeStack;
+use crate::native::{self, NativeStack};
 use crate::probe::{Event, ExcInfo};
 use crate::report::{Finding, Outcome, ScenarioReport};
 use crate::rules::{
     call_crash::CallCrash, call_leak::CallLeak, import_crash::ImportCrash,
     import_error::ImportError, reimport_crash::ReimportCrash, reimport_leak::ReimportLeak,
-    reimport_refused::ReimportRefused, reinit_crash::ReinitCrash, scenario_timeout::ScenarioTimeout,
-    shutdown_crash::ShutdownCrash, shutdown_hang::ShutdownHang, singleton_state::SingletonState,
-    subinterpreter_crash::SubinterpreterCrash, subinterpreter_refused::SubinterpreterRefused,
+    reimport_refused::ReimportRefused, reinit_crash::ReinitCrash,
+    scenario_timeout::ScenarioTimeout, shutdown_crash::ShutdownCrash, shutdown_hang::ShutdownHang,
+    singleton_state::SingletonState, subinterpreter_crash::SubinterpreterCrash,
+    subinterpreter_refused::SubinterpreterRefused,
     subinterpreter_shared_objects::SubinterpreterSharedObjects, workload_error::WorkloadError,
 };
 use crate::scenario::Scenario;
@@ -197,37 +198,16 @@ fn death(scenario: Scenario, phase: &str, label: &str, run: &Run, reported: bool
         Ending::Signaled { .. } => run.native.as_ref(),
         _ => None,
     };
-    let site = native.and_then(NativeStack::crash_site);
-    let inside = site
-        .map(|frame| {
-            let function = frame.function.as_deref().unwrap_or(&frame.address);
-            match frame.location() {
-                Some(location) => format!(", in {function} ({location})"),
-                None => format!(", in {function}"),
-            }
-        })
-        .unwrap_or_default();
-    Finding::new(meta, format!("the interpreter {how} {at}{inside}"))
+    let inside = native.map(NativeStack::site_suffix).unwrap_or_default();
+    let finding = Finding::new(meta, format!("the interpreter {how} {at}{inside}"))
         .with("phase", label)
         .with("signal", signal)
         .with("exit_code", exit_code)
         .with(
             "python_traceback",
             (!run.fault.trim().is_empty()).then(|| run.fault.trim_end()),
-        )
-        .with("native_stack", native.map(NativeStack::render))
-        .with(
-            "crash_site",
-            site.map(|frame| {
-                serde_json::json!({
-                    "function": frame.function,
-                    "file": frame.file,
-                    "line": frame.line,
-                    "library": frame.library,
-                })
-            }),
-        )
-        .with("stderr", tail(&run.stderr))
+        );
+    native::with_evidence(finding, native).with("stderr", tail(&run.stderr))
 }
 
 #[derive(Deserialize)]

@@ -14,7 +14,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-pub use symbolize::symbolize;
+pub use symbolize::{symbolize, symbolize_any};
+
+use crate::report::Finding;
 
 /// The crashing thread's stack, innermost frame first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,7 +46,8 @@ pub struct NativeFrame {
     /// A signal arrived here: `address` is the interrupted instruction, not
     /// a return address, and the frames above ran in a signal handler.
     pub interrupted: bool,
-    /// In the module under test.
+    /// In the module under test; from [`symbolize_any`], in a file outside
+    /// the runtime (an extension module, or a library one loaded).
     pub in_module: bool,
 }
 
@@ -52,6 +55,19 @@ impl NativeStack {
     /// Where the module under test was when the signal came: its innermost frame.
     pub fn crash_site(&self) -> Option<&NativeFrame> {
         self.frames.iter().find(|f| f.in_module)
+    }
+
+    /// `, in exec_module (abort_reinit.c:27)`: the crash site, for the end of
+    /// a crash finding's message; empty without one.
+    pub fn site_suffix(&self) -> String {
+        let Some(frame) = self.crash_site() else {
+            return String::new();
+        };
+        let function = frame.function.as_deref().unwrap_or(&frame.address);
+        match frame.location() {
+            Some(location) => format!(", in {function} ({location})"),
+            None => format!(", in {function}"),
+        }
     }
 
     /// One line per frame,
@@ -95,6 +111,27 @@ impl NativeFrame {
         }
         text
     }
+}
+
+/// A crash finding's native evidence, the same for every command that
+/// reports crashes: `native_stack`, every frame rendered, and `crash_site`,
+/// `{function, file, line, library}` with full paths. Neither key is added
+/// without a stack, and `crash_site` not without a site.
+pub fn with_evidence(finding: Finding, stack: Option<&NativeStack>) -> Finding {
+    let site = stack.and_then(NativeStack::crash_site);
+    finding
+        .with("native_stack", stack.map(NativeStack::render))
+        .with(
+            "crash_site",
+            site.map(|frame| {
+                serde_json::json!({
+                    "function": frame.function,
+                    "file": frame.file,
+                    "line": frame.line,
+                    "library": frame.library,
+                })
+            }),
+        )
 }
 
 fn base_name(path: &str) -> &str {
@@ -172,5 +209,47 @@ mod tests {
             stack.frames[2].location().as_deref(),
             Some("abort_reinit.c:31")
         );
+        assert_eq!(stack.site_suffix(), ", in helper (abort_reinit.c:20)");
+    }
+
+    #[test]
+    fn findings_cite_the_site_by_name_else_address_and_carry_the_stack() {
+        use crate::rules::call_crash::CallCrash;
+        let unnamed = NativeStack {
+            signal: 11,
+            frames: vec![frame(None, None, None, true)],
+            complete: true,
+        };
+        assert_eq!(unnamed.site_suffix(), ", in 0x7f0000001234");
+        let stripped = NativeStack {
+            frames: vec![frame(Some("fill"), None, None, true)],
+            ..unnamed.clone()
+        };
+        assert_eq!(stripped.site_suffix(), ", in fill");
+        let outside = NativeStack {
+            frames: vec![frame(Some("abort"), None, None, false)],
+            ..unnamed.clone()
+        };
+        assert_eq!(outside.site_suffix(), "");
+
+        let cited = with_evidence(Finding::new(&CallCrash::META, "died"), Some(&stripped));
+        assert_eq!(
+            cited.evidence["native_stack"],
+            serde_json::json!(["#0 fill (abort_reinit.cpython-312-x86_64-linux-gnu.so)"])
+        );
+        assert_eq!(
+            cited.evidence["crash_site"],
+            serde_json::json!({
+                "function": "fill",
+                "file": null,
+                "line": null,
+                "library": "/x/abort_reinit.cpython-312-x86_64-linux-gnu.so",
+            })
+        );
+        let siteless = with_evidence(Finding::new(&CallCrash::META, "died"), Some(&outside));
+        assert!(siteless.evidence.contains_key("native_stack"));
+        assert!(!siteless.evidence.contains_key("crash_site"));
+        let none = with_evidence(Finding::new(&CallCrash::META, "died"), None);
+        assert!(none.evidence.is_empty());
     }
 }

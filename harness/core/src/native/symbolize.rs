@@ -19,14 +19,33 @@ pub fn symbolize(raw: &[u8], target: &Target) -> Option<NativeStack> {
     symbolize_with(raw, target, Path::new(DEBUG_ROOT))
 }
 
+/// Names the frames of the crash record `raw` when no module is under test
+/// (`extharness pytest`, whose tests may load any extension module): the
+/// frames marked as the module's, and so the crash site, are those in any
+/// file outside the runtime every CPython process has (see [`is_runtime`]).
+/// A crash inside `strlen` called by an extension module is then placed at
+/// the module's call, not in libc. `None` when `raw` holds no record or no
+/// frame to show.
+pub fn symbolize_any(raw: &[u8]) -> Option<NativeStack> {
+    symbolize_any_with(raw, Path::new(DEBUG_ROOT))
+}
+
 /// [`symbolize`] with separate debug files looked up under `debug_root`.
 pub(crate) fn symbolize_with(
     raw: &[u8],
     target: &Target,
     debug_root: &Path,
 ) -> Option<NativeStack> {
+    symbolize_matching(raw, &ModuleMatch::new(target), debug_root)
+}
+
+/// [`symbolize_any`] with separate debug files looked up under `debug_root`.
+pub(crate) fn symbolize_any_with(raw: &[u8], debug_root: &Path) -> Option<NativeStack> {
+    symbolize_matching(raw, &ModuleMatch::OutsideRuntime, debug_root)
+}
+
+fn symbolize_matching(raw: &[u8], module: &ModuleMatch, debug_root: &Path) -> Option<NativeStack> {
     let record = record::parse(raw)?;
-    let module = ModuleMatch::new(target);
     // A library is read once however many frames it has.
     let mut libraries: HashMap<&str, Option<Library>> = HashMap::new();
     let mut frames = Vec::new();
@@ -114,13 +133,15 @@ fn walk(record: &Record) -> Vec<(u64, bool)> {
     addresses
 }
 
-/// Which mapped file is the module under test.
+/// Which mapped files are the module under test.
 enum ModuleMatch {
     /// Loaded from a path: the kernel names mappings by their resolved path.
     Path(PathBuf),
     /// `--module NAME`: a file named `LAST.` something, LAST being the last
     /// dotted component (`pkg._speedups` → `_speedups.cpython-312-….so`).
     Prefix(String),
+    /// No module named: any file that is not part of the runtime.
+    OutsideRuntime,
 }
 
 impl ModuleMatch {
@@ -142,8 +163,64 @@ impl ModuleMatch {
                 .file_name()
                 .and_then(OsStr::to_str)
                 .is_some_and(|n| n.starts_with(prefix.as_str())),
+            ModuleMatch::OutsideRuntime => !is_runtime(mapped),
         }
     }
+}
+
+/// Shared objects every CPython process may run in whatever the test does,
+/// by the name before `.so` (and before a `-2.31` version, as glibc before
+/// 2.34 named its files): the C runtime and the libraries glibc split from
+/// it, the dynamic loader, and the C++ runtime and unwinders, through which
+/// an uncaught C++ exception aborts.
+const RUNTIME_LIBRARIES: &[&str] = &[
+    "libc",
+    "libm",
+    "libpthread",
+    "libdl",
+    "librt",
+    "libutil",
+    "ld",
+    "ld64",
+    "libstdc++",
+    "libc++",
+    "libc++abi",
+    "libgcc_s",
+    "libunwind",
+];
+
+/// The same, by the start of the name: the loader under its per-architecture
+/// names (`ld-linux-x86-64`, `ld-musl-aarch64`), musl's C library, and
+/// libpython of any version and build (`libpython3.11d`).
+const RUNTIME_PREFIXES: &[&str] = &["ld-linux", "ld-musl", "libc.musl", "libpython"];
+
+/// Whether the mapped file `path` is part of the runtime rather than code a
+/// test brought in: one of the shared objects above, or the python
+/// executable (`python3.11`, `python3.11d`, `python3.13t`), which holds the
+/// interpreter itself when libpython is linked in statically, as Debian's
+/// and pyenv's builds are. The kernel names a mapping by its resolved path,
+/// so a virtual environment's `python` appears as the interpreter it links to.
+fn is_runtime(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(OsStr::to_str) else {
+        return false;
+    };
+    if let Some(version) = name.strip_prefix("python") {
+        return version
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'd' | 'm' | 't' | 'u'));
+    }
+    let Some((stem, _)) = name.split_once(".so") else {
+        return false;
+    };
+    let stem = match stem.rsplit_once('-') {
+        Some((base, version))
+            if !version.is_empty() && version.chars().all(|c| c.is_ascii_digit() || c == '.') =>
+        {
+            base
+        }
+        _ => stem,
+    };
+    RUNTIME_LIBRARIES.contains(&stem) || RUNTIME_PREFIXES.iter().any(|p| stem.starts_with(p))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::report::{TestOutcome, TestReport};
 use super::session::Session;
 use crate::child::Ending;
 use crate::leak::{self, Measures, measure_title};
+use crate::native::{self, NativeStack};
 use crate::report::Finding;
 use crate::rules::{test_crash::TestCrash, test_leak::TestLeak};
 
@@ -146,15 +147,17 @@ fn crash_finding(how: &str, at: &str, session: &Session, run: Option<&str>) -> F
         Ending::Exited { code } => (None, Some(*code)),
         Ending::TimedOut => (None, None),
     };
-    Finding::new(&TestCrash::META, format!("{how} {at}"))
+    let native = session.native.as_ref();
+    let inside = native.map(NativeStack::site_suffix).unwrap_or_default();
+    let finding = Finding::new(&TestCrash::META, format!("{how} {at}{inside}"))
         .with("run", run)
         .with("signal", signal)
         .with("exit_code", exit_code)
         .with(
             "python_traceback",
             (!session.fault.trim().is_empty()).then(|| session.fault.trim_end()),
-        )
-        .with("stderr", tail(&session.stderr))
+        );
+    native::with_evidence(finding, native).with("stderr", tail(&session.stderr))
 }
 
 /// The last lines of stderr: a debug interpreter's fatal error says there
@@ -288,6 +291,7 @@ fn references_note(test: &TestEvent, context: Context) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::native::NativeFrame;
     use crate::pytest::protocol::parse_events;
 
     fn context(debug: bool) -> Context {
@@ -305,6 +309,7 @@ mod tests {
             ending,
             events: parse_events(events.as_bytes()),
             fault: fault.to_string(),
+            native: None,
             stdout: String::new(),
             stderr: String::new(),
             duration: Duration::from_secs(1),
@@ -391,7 +396,10 @@ mod tests {
             signal: 11,
             name: "SIGSEGV".into(),
         };
-        let judged = judge(&session(events, segv, "Fatal Python error"), context(false));
+        let judged = judge(
+            &session(events, segv.clone(), "Fatal Python error"),
+            context(false),
+        );
         assert!(judged.died);
         let test = &judged.tests[0];
         assert_eq!(
@@ -404,6 +412,36 @@ mod tests {
             "the interpreter died by SIGSEGV in measured run 2"
         );
         assert_eq!(finding.evidence["signal"], "SIGSEGV");
+        assert!(!finding.evidence.contains_key("native_stack"));
+
+        let mut traced = session(events, segv, "");
+        traced.native = Some(NativeStack {
+            signal: 11,
+            frames: vec![NativeFrame {
+                address: "0x7f0000001234".into(),
+                library: Some("/m/buffer_overrun.so".into()),
+                function: Some("fill".into()),
+                file: Some("/src/buffer_overrun.c".into()),
+                line: Some(40),
+                inlined: false,
+                interrupted: true,
+                in_module: true,
+            }],
+            complete: true,
+        });
+        let finding = &judge(&traced, context(false)).tests[0].findings[0];
+        assert_eq!(
+            finding.message,
+            "the interpreter died by SIGSEGV in measured run 2, in fill (buffer_overrun.c:40)"
+        );
+        assert_eq!(
+            finding.evidence["native_stack"],
+            serde_json::json!(["#0 fill at buffer_overrun.c:40 (buffer_overrun.so)"])
+        );
+        assert_eq!(
+            finding.evidence["crash_site"]["library"],
+            "/m/buffer_overrun.so"
+        );
 
         let hung = judge(
             &session(

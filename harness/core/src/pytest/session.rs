@@ -1,7 +1,7 @@
 //! One pytest process: the user's suite, in the user's directory and
 //! environment (it is their test suite, and their conftest may need any of
 //! it), with the plugin loaded from a private directory put first on
-//! `PYTHONPATH`.
+//! `PYTHONPATH` and the crash handler preloaded from there.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -12,11 +12,16 @@ use tempfile::TempDir;
 use super::PytestError;
 use super::protocol::{self, Config, Event};
 use crate::child::{self, ChildSpec, Ending};
+use crate::native::{self, NativeStack};
 
-/// The private directory: the plugin, the probe it takes `Meter` from, and
-/// the configuration, so that nothing of ours lands in the user's tree.
+/// The private directory: the plugin, the probe it takes `Meter` from, the
+/// configuration and the crash handler, so that nothing of ours lands in
+/// the user's tree.
 pub struct Workspace {
     dir: TempDir,
+    /// The `LD_PRELOAD` entry naming the crash handler in `dir`; `None` when
+    /// the directory's path cannot be named there.
+    preload: Option<(OsString, OsString)>,
 }
 
 impl Workspace {
@@ -35,7 +40,8 @@ impl Workspace {
         for (name, text) in files {
             std::fs::write(dir.path().join(name), text).map_err(PytestError::Workspace)?;
         }
-        Ok(Workspace { dir })
+        let preload = native::preload::install(dir.path()).map_err(PytestError::Workspace)?;
+        Ok(Workspace { dir, preload })
     }
 
     fn config_path(&self) -> PathBuf {
@@ -58,6 +64,9 @@ pub struct Session {
     pub events: Vec<Event>,
     /// faulthandler's output: a crash's or a hang's Python stacks.
     pub fault: String,
+    /// The crashing thread's native stack, when the process died by a signal
+    /// and the preloaded handler caught it.
+    pub native: Option<NativeStack>,
     pub stdout: String,
     pub stderr: String,
     pub duration: Duration,
@@ -132,10 +141,19 @@ pub fn run(
         cwd: launch.cwd.to_path_buf(),
         timeout: limit,
     })?;
+    // Named here, while the libraries the tests loaded are still where the
+    // record says. Only pytest's own death counts: a process it forked
+    // inherits the handler and its descriptor, and may leave a record of
+    // its own crash in a session that ended well.
+    let native = match output.ending {
+        Ending::Signaled { .. } => native::symbolize_any(&output.native),
+        _ => None,
+    };
     Ok(Session {
         ending: output.ending,
         events: protocol::parse_events(&output.report),
         fault: String::from_utf8_lossy(&output.fault).into_owned(),
+        native,
         stdout: String::from_utf8_lossy(&output.stdout.bytes).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr.bytes).into_owned(),
         duration: output.duration,
@@ -143,9 +161,10 @@ pub fn run(
 }
 
 /// The user's environment, with the plugin's directory first on
-/// `PYTHONPATH`, the configuration named, and no bytecode written (pytest
+/// `PYTHONPATH`, the configuration named, no bytecode written (pytest
 /// would write its rewritten test modules into the project) unless the user
-/// chose where it goes.
+/// chose where it goes, and the crash handler preloaded unless the user
+/// preloads something already.
 fn environment(workspace: &Workspace, user: &[(OsString, OsString)]) -> Vec<(OsString, OsString)> {
     let ours = workspace.dir.path();
     let mut env: Vec<(OsString, OsString)> = user
@@ -167,6 +186,15 @@ fn environment(workspace: &Workspace, user: &[(OsString, OsString)]) -> Vec<(OsS
     let cache = ["PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"];
     if !user.iter().any(|(k, _)| cache.iter().any(|c| k == c)) {
         env.push(("PYTHONDONTWRITEBYTECODE".into(), "1".into()));
+    }
+    // The handler removes `LD_PRELOAD` from the environment as it loads (the
+    // programs a test starts must not run it), which would take the user's
+    // own preloads (a sanitizer runtime, a malloc) away from those programs
+    // too: with those, crashes go without a native stack instead.
+    let user_preloads = user.iter().any(|(k, v)| k == "LD_PRELOAD" && !v.is_empty());
+    if !user_preloads {
+        env.retain(|(k, _)| k != "LD_PRELOAD");
+        env.extend(workspace.preload.clone());
     }
     env
 }
@@ -202,5 +230,35 @@ mod tests {
         for module in [protocol::PLUGIN_MODULE, protocol::PROBE_MODULE] {
             assert!(workspace.dir.path().join(format!("{module}.py")).is_file());
         }
+    }
+
+    #[test]
+    fn the_crash_handler_is_preloaded_unless_the_user_preloads_something() {
+        let workspace = Workspace::new().expect("workspace");
+        let preloads = |user: &[(&str, &str)]| {
+            let user: Vec<(OsString, OsString)> =
+                user.iter().map(|(k, v)| (k.into(), v.into())).collect();
+            environment(&workspace, &user)
+                .into_iter()
+                .filter(|(k, _)| k == "LD_PRELOAD")
+                .map(|(_, v)| v)
+                .collect::<Vec<_>>()
+        };
+        let handler = workspace
+            .dir
+            .path()
+            .join(native::preload::FILE_NAME)
+            .into_os_string();
+        assert_eq!(
+            std::fs::read(&handler).expect("installed"),
+            native::preload::LIBRARY
+        );
+        assert_eq!(preloads(&[]), std::slice::from_ref(&handler));
+        // An empty preload loads nothing, so nothing is lost by replacing it.
+        assert_eq!(preloads(&[("LD_PRELOAD", "")]), [handler]);
+        assert_eq!(
+            preloads(&[("LD_PRELOAD", "/usr/lib/libasan.so.8")]),
+            ["/usr/lib/libasan.so.8"]
+        );
     }
 }

@@ -360,3 +360,118 @@ fn garbage_and_anonymous_memory_give_no_names_and_no_panic() {
     );
     assert!(!stack.complete);
 }
+
+#[test]
+fn the_runtime_is_the_c_and_cpp_runtimes_the_loader_and_python_itself() {
+    let runtime = [
+        "/usr/lib/x86_64-linux-gnu/libc.so.6",
+        "/lib/x86_64-linux-gnu/libc-2.31.so",
+        "/lib/x86_64-linux-gnu/libpthread-2.31.so",
+        "/usr/lib/x86_64-linux-gnu/libm.so.6",
+        "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+        "/lib/x86_64-linux-gnu/ld-2.31.so",
+        "/lib/ld-musl-aarch64.so.1",
+        "/usr/lib/libc.musl-x86_64.so.1",
+        "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30",
+        "/usr/lib/x86_64-linux-gnu/libgcc_s.so.1",
+        "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0",
+        "/opt/py/lib/libpython3.13t.so",
+        "/usr/bin/python3.11",
+        "/usr/bin/python3.11d",
+        "/root/.pyenv/versions/3.13.1t/bin/python3.13t",
+        "/opt/py/bin/python",
+    ];
+    let modules = [
+        "/usr/lib/python3.11/lib-dynload/_ctypes.cpython-311-x86_64-linux-gnu.so",
+        "/m/_speedups.abi3.so",
+        "/usr/lib/x86_64-linux-gnu/libffi.so.8.1.2",
+        "/m/libcrypto-3.so",
+        "/m/libcore.so",
+        "/m/python_ext.so",
+        "/usr/bin/main",
+    ];
+    for path in runtime {
+        assert!(is_runtime(Path::new(path)), "{path} is the runtime");
+    }
+    for path in modules {
+        assert!(!is_runtime(Path::new(path)), "{path} is not the runtime");
+    }
+}
+
+/// A record, as the handler writes it, of a crash in `ext`'s `strlen` call:
+/// the handler, the trampoline, libc, the module, the C++ runtime it was
+/// called through, then the interpreter.
+fn record_through(ext: &str) -> String {
+    format!(
+        "extharness-crashtrace 1\nsignal 11\npc 0x3100\nmaps\n\
+         1000-2000 r-xp 00000000 0:0 1 /run/extharness_crashtrace.so\n\
+         3000-4000 r-xp 00000000 0:0 1 /lib/x86_64-linux-gnu/libc-2.31.so\n\
+         5000-6000 r-xp 00000000 0:0 1 {ext}\n\
+         7000-8000 r-xp 00000000 0:0 1 /usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30\n\
+         9000-a000 r-xp 00000000 0:0 1 /usr/bin/python3.11d\n\
+         b000-c000 r-xp 00000000 0:0 1 /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2\n\
+         maps-end\n\
+         frame 0x1100\nframe 0x3050\nframe 0x3100\nframe 0x5100\nframe 0x7100\nframe 0x9100\nframe 0xb100\nend\n"
+    )
+}
+
+#[test]
+fn without_a_module_the_crash_site_is_the_first_frame_outside_the_runtime() {
+    let root = Path::new("/nonexistent");
+    let ext = "/m/_speedups.cpython-311-x86_64-linux-gnu.so";
+    let stack = symbolize_any_with(record_through(ext).as_bytes(), root).expect("a stack");
+    let marked: Vec<(&str, bool)> = stack
+        .frames
+        .iter()
+        .map(|f| (f.address.as_str(), f.in_module))
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            ("0x3100", false),
+            ("0x5100", true),
+            ("0x7100", false),
+            ("0x9100", false),
+            ("0xb100", false)
+        ]
+    );
+    let site = stack.crash_site().expect("a crash site");
+    assert_eq!(
+        (site.address.as_str(), site.library.as_deref()),
+        ("0x5100", Some(ext))
+    );
+
+    // Nothing but the runtime on the stack: no site to name.
+    let runtime_only = record_through("/usr/lib/x86_64-linux-gnu/libm.so.6");
+    let stack = symbolize_any_with(runtime_only.as_bytes(), root).expect("a stack");
+    assert_eq!(stack.crash_site(), None);
+}
+
+#[test]
+fn without_a_module_an_abort_is_placed_past_libc_in_the_library_that_called_it() {
+    let dir = build();
+    let library = dir.path().join("tiny.so");
+    let raw = crash(dir.path(), &library, "abort_here");
+    let stack = symbolize_any_with(&raw, dir.path()).expect("a stack");
+    // The same stack and site as when the module is named.
+    let named = symbolize_with(&raw, &target(&library), dir.path()).expect("a stack");
+    assert_eq!(stack.render(), named.render());
+    assert_eq!(
+        site(&stack),
+        (
+            Some("inner"),
+            Some("tiny.c"),
+            Some(line_of(LIBRARY, "abort"))
+        ),
+        "{:#?}",
+        stack.render()
+    );
+    // The program that loaded it is not the runtime either, but the module
+    // called abort, so the module is named.
+    let main = stack
+        .frames
+        .iter()
+        .find(|f| f.function.as_deref() == Some("main"))
+        .expect("main");
+    assert!(main.in_module);
+}
