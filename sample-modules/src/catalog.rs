@@ -459,14 +459,17 @@ mod tests {
 
     #[test]
     fn harness_ids_take_mode_qualifiers() {
-        let s = harness_of("call-leak (exercise), memory-corruption (malloc-debug 3.12+), x")
-            .unwrap();
+        let s =
+            harness_of("call-leak (exercise), memory-corruption (malloc-debug 3.12+), x").unwrap();
         assert_eq!(s.harness[0].modes, [Mode::Exercise]);
         assert_eq!(s.harness[1].modes, [Mode::MallocDebug]);
         assert_eq!(s.harness[1].versions, Some(VersionRange::from((3, 12))));
         let v = |minor| Version::new(3, minor, 0);
         assert_eq!(s.harness_expected_on(v(12)), ["x"]);
-        assert_eq!(s.harness_expected(v(12), &[Mode::Exercise]), ["call-leak", "x"]);
+        assert_eq!(
+            s.harness_expected(v(12), &[Mode::Exercise]),
+            ["call-leak", "x"]
+        );
         assert_eq!(
             s.harness_expected(v(12), &[Mode::MallocDebug]),
             ["memory-corruption", "x"]

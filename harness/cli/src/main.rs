@@ -189,7 +189,10 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         eprintln!("extharness: no PATH or --module given; try `extharness check --help`");
         return Ok(2);
     }
-    for (flag, value) in [("--timeout", args.timeout), ("--call-limit", args.call_limit)] {
+    for (flag, value) in [
+        ("--timeout", args.timeout),
+        ("--call-limit", args.call_limit),
+    ] {
         if !(value.is_finite() && value > 0.0) {
             eprintln!("extharness: {flag} must be a positive number of seconds");
             return Ok(2);

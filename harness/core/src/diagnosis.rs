@@ -123,7 +123,10 @@ Python runtime state: initialized
              _PyMem_DebugRawFree: bad trailing pad byte"
         );
         let report = f.evidence["allocator_report"].as_str().unwrap();
-        assert!(report.starts_with("Debug memory block at address"), "{report}");
+        assert!(
+            report.starts_with("Debug memory block at address"),
+            "{report}"
+        );
         assert!(report.ends_with("78 78"), "{report}");
     }
 

@@ -3,8 +3,8 @@
 //! Library code: it never prints or exits; the `extharness` binary does.
 
 mod cause;
-mod diagnosis;
 pub mod child;
+mod diagnosis;
 mod execute;
 mod exercise;
 mod inputs;

@@ -145,7 +145,11 @@ fn assemble(
         let mut scenarios = Vec::new();
         let mut findings = Vec::new();
         let import = results.get(&(unit, Scenario::Import));
-        let asked = options.scenarios.iter().copied().filter(|s| *s != Scenario::Import);
+        let asked = options
+            .scenarios
+            .iter()
+            .copied()
+            .filter(|s| *s != Scenario::Import);
         for scenario in std::iter::once(Scenario::Import).chain(asked) {
             match results.get(&(unit, scenario)) {
                 Some(judged) => {
@@ -256,9 +260,15 @@ fn run_units(
 }
 
 /// Why a scenario cannot run here, if it cannot.
-fn unavailable(scenario: Scenario, version: (u32, u32), settings: &Settings) -> Option<&'static str> {
+fn unavailable(
+    scenario: Scenario,
+    version: (u32, u32),
+    settings: &Settings,
+) -> Option<&'static str> {
     if scenario == Scenario::Reinit && settings.host.is_none() {
-        return Some("the reinit scenario needs the embedding host, which the extharness binary provides");
+        return Some(
+            "the reinit scenario needs the embedding host, which the extharness binary provides",
+        );
     }
     scenario.unavailable_on(version)
 }
