@@ -356,12 +356,7 @@ fn glob_literal(name: &str) -> String {
 mod tests {
     use super::*;
 
-    fn measures(items: &[(&str, &[i64])]) -> Measures {
-        items
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_vec()))
-            .collect()
-    }
+    use crate::leak::measures;
 
     const RELEASE: Context = Context {
         references: false,

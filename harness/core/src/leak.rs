@@ -58,16 +58,18 @@ pub fn measure_title(name: &str) -> &str {
     }
 }
 
+/// Measures from literal deltas, for tests.
+#[cfg(test)]
+pub(crate) fn measures(items: &[(&str, &[i64])]) -> Measures {
+    items
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_vec()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn measures(items: &[(&str, &[i64])]) -> Measures {
-        items
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_vec()))
-            .collect()
-    }
 
     #[test]
     fn regrtest_examples() {

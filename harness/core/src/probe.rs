@@ -127,6 +127,12 @@ impl Event {
 /// The events in order; lines that are not events (a child that wrote
 /// garbage to fd 3, a line cut short by a crash) are skipped.
 pub fn parse_events(report: &[u8]) -> Vec<Event> {
+    json_lines(report)
+}
+
+/// Every line of a JSON-lines side channel that parses as `T`, in order:
+/// the probe's, the reinit host's and the pytest plugin's.
+pub(crate) fn json_lines<T: serde::de::DeserializeOwned>(report: &[u8]) -> Vec<T> {
     String::from_utf8_lossy(report)
         .lines()
         .filter_map(|line| serde_json::from_str(line).ok())

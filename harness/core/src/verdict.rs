@@ -148,7 +148,7 @@ fn ending_text(ending: &Ending) -> String {
 }
 
 /// The last few lines of stderr, for evidence.
-fn tail(text: &str) -> Option<String> {
+pub(crate) fn tail(text: &str) -> Option<String> {
     let lines: Vec<&str> = text.trim_end().lines().collect();
     let start = lines.len().saturating_sub(20);
     let tail = lines[start..].join("\n");

@@ -107,10 +107,7 @@ pub struct Phase {
 
 /// Every complete line that parses; a line cut short by a crash does not.
 pub fn parse_events(report: &[u8]) -> Vec<Event> {
-    String::from_utf8_lossy(report)
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect()
+    crate::probe::json_lines(report)
 }
 
 #[cfg(test)]

@@ -58,13 +58,12 @@ fn measure(
     let left: Vec<Left> = report.cycles.iter().filter_map(|c| c.left).collect();
     if !report.done || left.len() != cycles as usize {
         let stderr = String::from_utf8_lossy(&output.stderr.bytes);
-        let tail: Vec<&str> = stderr.trim_end().lines().rev().take(20).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        let tail = crate::verdict::tail(&stderr).unwrap_or_default();
         return Err(why(format!(
             "the host ended ({:?}) after {} of {cycles} cycles: {}",
             output.ending,
             left.len(),
-            tail.join("\n")
+            tail
         )));
     }
     Ok(left)

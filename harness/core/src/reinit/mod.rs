@@ -145,12 +145,10 @@ fn not_started(run: &Run, report: &HostReport) -> Option<String> {
     let clean = matches!(run.ending, child::Ending::Exited { code: 0 }) && report.done;
     match last {
         Some(("reinit-initialize", Some(1))) | None if !clean => {
-            let tail: Vec<&str> = run.stderr.trim_end().lines().rev().take(20).collect();
-            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            let tail = crate::verdict::tail(&run.stderr).unwrap_or_default();
             Some(format!(
                 "the embedded runtime did not initialise ({:?}): {}",
-                run.ending,
-                tail.join("\n")
+                run.ending, tail
             ))
         }
         _ => None,
