@@ -162,10 +162,20 @@ fn check_samples(interpreter: &Interpreter, options: &Options, failures: &mut Ve
         let module = module(&report, name);
         let found = reinit_findings(module);
         let expected: BTreeSet<String> = expected.iter().map(|s| s.to_string()).collect();
+        // A scenario that did not run has no findings either: with none
+        // expected, it must have run and passed.
+        let wanted = if expected.is_empty() {
+            Outcome::Passed
+        } else {
+            Outcome::Finding
+        };
+        let outcome = reinit_outcome(module);
         let why = if ids(&found) != expected {
             Some(format!("expected {expected:?}, got {found:#?}"))
-        } else if reinit_outcome(module) == Some(Outcome::Error) {
-            Some(format!("the scenario failed: {module:#?}"))
+        } else if outcome != Some(wanted) {
+            Some(format!(
+                "reinit {outcome:?}, expected {wanted:?}: {module:#?}"
+            ))
         } else {
             details(id, &found).err()
         };
@@ -257,6 +267,19 @@ fn cpython_modules_under_reinit() {
         for (name, _) in &modules {
             checked += 1;
             let found = reinit_findings(module(&report, name));
+            let outcome = reinit_outcome(module(&report, name));
+            let wanted = if found.is_empty() {
+                Outcome::Passed
+            } else {
+                Outcome::Finding
+            };
+            if outcome != Some(wanted) {
+                failures.push(format!(
+                    "{} {name}: reinit {outcome:?}, expected {wanted:?}",
+                    interpreter.tag()
+                ));
+                continue;
+            }
             let expected: BTreeSet<String> =
                 cpython_expected(name, (version.major, version.minor, version.micro))
                     .iter()

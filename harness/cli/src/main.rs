@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use extharness::pytest::PytestArgs;
 use harness::{HostCommand, Options, Scenario, Settings, Workload};
 
 #[derive(Parser)]
@@ -29,7 +30,7 @@ enum Command {
     Explain { id: Option<String> },
     /// Run a pytest suite with every test repeated under the leak rule;
     /// exit 1 when a test leaks or crashes.
-    Pytest(extharness::pytest::PytestArgs),
+    Pytest(PytestArgs),
     /// Write the generated check pages of both tools (docs/checks) into DIR.
     #[command(hide = true)]
     WriteDocs { dir: PathBuf },
@@ -179,7 +180,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Command::Check(args) => check(*args),
-        Command::Pytest(args) => extharness::pytest::run(args),
+        Command::Pytest(args) => pytest(args),
         Command::ReinitHost { args } => Ok(harness::host_main(&args).clamp(0, 255) as u8),
     }
 }
@@ -189,15 +190,16 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         eprintln!("extharness: no PATH or --module given; try `extharness check --help`");
         return Ok(2);
     }
-    for (flag, value) in [
-        ("--timeout", args.timeout),
-        ("--call-limit", args.call_limit),
-    ] {
-        if !(value.is_finite() && value > 0.0) {
-            eprintln!("extharness: {flag} must be a positive number of seconds");
+    let (timeout, call_limit) = match (
+        seconds("--timeout", args.timeout),
+        seconds("--call-limit", args.call_limit),
+    ) {
+        (Ok(timeout), Ok(call_limit)) => (timeout, call_limit),
+        (Err(why), _) | (_, Err(why)) => {
+            eprintln!("extharness: {why}");
             return Ok(2);
         }
-    }
+    };
     let workload = match (args.workload, args.code) {
         (Some(path), _) => {
             if !path.is_file() {
@@ -235,10 +237,10 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
             no_call: args.no_call,
             workload,
             no_exercise: args.no_exercise,
-            call_limit: Duration::from_secs_f64(args.call_limit),
+            call_limit,
             malloc_debug: args.malloc_debug,
             host: host(),
-            ..Settings::new(Duration::from_secs_f64(args.timeout))
+            ..Settings::new(timeout)
         },
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism()
@@ -253,6 +255,54 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     };
     print(&rendered)?;
     Ok(report.exit_code() as u8)
+}
+
+fn pytest(args: PytestArgs) -> anyhow::Result<u8> {
+    let timeout = match seconds("--timeout", args.timeout) {
+        Ok(timeout) => timeout,
+        Err(why) => {
+            eprintln!("extharness: {why}");
+            return Ok(2);
+        }
+    };
+    if args.runs == 0 {
+        eprintln!("extharness: --runs must be at least 1");
+        return Ok(2);
+    }
+    let options = harness::pytest::Options {
+        python: args.python,
+        pytest_args: args.pytest_args,
+        cwd: std::env::current_dir().context("reading the working directory")?,
+        env: std::env::vars_os().collect(),
+        warmups: args.warmups,
+        runs: args.runs,
+        timeout,
+        prefer_debug: !args.no_debug,
+        force_references: args.references,
+        max_restarts: args.max_restarts,
+    };
+    let report = match harness::pytest::run(&options) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("extharness: {e}");
+            return Ok(2);
+        }
+    };
+    print(&extharness::pytest::render(&report, args.format))?;
+    Ok(report.exit_code() as u8)
+}
+
+/// A time limit from the command line: positive and at most a week, which
+/// no scenario needs and past which durations and their sums overflow.
+fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
+    const WEEK: f64 = 7.0 * 24.0 * 3600.0;
+    if value.is_finite() && value > 0.0 && value <= WEEK {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(format!(
+            "{flag} must be a positive number of seconds, at most {WEEK}"
+        ))
+    }
 }
 
 /// This very binary is the reinit scenario's embedding host.

@@ -1,4 +1,4 @@
-//! `extharness pytest`: the command line side of the pytest leak gate.
+//! `extharness pytest`: its arguments and its report (the binary runs it).
 //! Exit status 0 when every test passed clean or was skipped, 1 when any
 //! test leaked, crashed, failed, errored or did not run, 2 when the tests
 //! could not be run at all.
@@ -6,12 +6,10 @@
 use std::ffi::OsString;
 use std::fmt::Write;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
 use harness::Finding;
-use harness::pytest::{Options, PytestReport};
+use harness::pytest::PytestReport;
 
 #[derive(Args)]
 #[command(
@@ -55,44 +53,16 @@ pub enum Format {
     Json,
 }
 
-pub fn run(args: PytestArgs) -> anyhow::Result<u8> {
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        eprintln!("extharness: --timeout must be a positive number of seconds");
-        return Ok(2);
-    }
-    if args.runs == 0 {
-        eprintln!("extharness: --runs must be at least 1");
-        return Ok(2);
-    }
-    let options = Options {
-        python: args.python,
-        pytest_args: args.pytest_args,
-        cwd: std::env::current_dir().context("reading the working directory")?,
-        env: std::env::vars_os().collect(),
-        warmups: args.warmups,
-        runs: args.runs,
-        timeout: Duration::from_secs_f64(args.timeout),
-        prefer_debug: !args.no_debug,
-        force_references: args.references,
-        max_restarts: args.max_restarts,
-    };
-    let report = match harness::pytest::run(&options) {
-        Ok(report) => report,
-        Err(e) => {
-            eprintln!("extharness: {e}");
-            return Ok(2);
-        }
-    };
-    let rendered = match args.format {
-        Format::Text => text(&report),
+/// The report as the chosen format renders it.
+pub fn render(report: &PytestReport, format: Format) -> String {
+    match format {
+        Format::Text => text(report),
         Format::Json => {
-            let mut json = serde_json::to_string_pretty(&report).expect("the report serializes");
+            let mut json = serde_json::to_string_pretty(report).expect("the report serializes");
             json.push('\n');
             json
         }
-    };
-    extinspect::write_stdout(&rendered).context("writing to stdout")?;
-    Ok(report.exit_code() as u8)
+    }
 }
 
 /// The terminal report: the interpreter and why, a line per test, the

@@ -10,7 +10,7 @@ use interpreters::Interpreter;
 use tempfile::TempDir;
 use thiserror::Error;
 
-use crate::child::{self, ChildOutput, ChildSpec};
+use crate::child::{self, ChildOutput, ChildSpec, Ending};
 use crate::native;
 use crate::probe::{self, Config, Target, Workload};
 use crate::reinit::HostCommand;
@@ -141,7 +141,10 @@ pub(crate) fn dump_after(timeout: Duration) -> f64 {
 /// here, while the module's files (an extracted wheel) still exist.
 pub(crate) fn finish(output: ChildOutput, target: &Target) -> Run {
     Run {
-        native: native::symbolize(&output.native, target),
+        // Only a death by a signal has a stack worth reading DWARF for.
+        native: matches!(output.ending, Ending::Signaled { .. })
+            .then(|| native::symbolize(&output.native, target))
+            .flatten(),
         ending: output.ending,
         events: probe::parse_events(&output.report),
         fault: String::from_utf8_lossy(&output.fault).into_owned(),

@@ -659,15 +659,20 @@ class Overran(Exception):
         self.shape = shape
 
 
-def measure(meter, fn, plan, every, warmups, runs, limit):
+def measure(meter, fn, plan, every, warmups, runs, limit, unnamed):
     """Deltas of warm-up then measured runs, each calling every
     (shape, phase line, argument makers) of `plan` once. Phase lines are
     encoded beforehand so that writing them allocates nothing that lives
-    on; the first run writes each, later runs only when `every`."""
+    on; the first run writes each, later runs only when `every`, else the
+    one line `unnamed` (the callable, its shape not named) per run, so that
+    a crash is never put on the last shape named."""
     meter.start()
     for index in range(warmups + runs):
+        named = every or index == 0
+        if not named:
+            os.write(REPORT_FD, unnamed)
         for shape, line, makers in plan:
-            if every or index == 0:
+            if named:
                 os.write(REPORT_FD, line)
             try:
                 guarded(fn, [make() for make in makers], limit)
@@ -696,16 +701,17 @@ def rows(plan):
     return found
 
 
-def per_shape(meter, fn, plan, every, warmups, runs, limit):
+def per_shape(meter, fn, plan, every, warmups, runs, limit, unnamed):
     """Deltas of each shape alone, for the shapes of each row whose rounds
     grow: a run of one row costs one clean-up for 11 or 12 shapes, where
     one shape at a time costs one each."""
     found = []
     for row in rows(plan):
-        if not grew(measure(meter, fn, row, every, warmups, runs, limit)):
+        if not grew(measure(meter, fn, row, every, warmups, runs, limit, unnamed)):
             continue
         for step in row:
-            deltas = measure(meter, fn, [step], False, warmups, runs, limit)
+            # One shape: its own line names it in every run.
+            deltas = measure(meter, fn, [step], False, warmups, runs, limit, step[1])
             found.append({"shape": step[0], "measures": deltas})
     return found
 
@@ -739,18 +745,23 @@ def scenario_exercise(config, module):
                 separators=(",", ":"),
             )
             plan.append((shape, (line + "\n").encode("utf-8"), makers))
+        unnamed = json.dumps(
+            {"event": "phase", "phase": "exercise", "function": name, "shape": "(one of its shapes)"},
+            separators=(",", ":"),
+        )
+        unnamed = (unnamed + "\n").encode("utf-8")
         # Roughly what this callable's phase lines add, over its passes.
         every = written < PHASE_BUDGET
         written += sum(len(line) for _, line, _ in plan) * (warmups + runs if every else 1) * 3
         try:
-            entry = {"name": name, "kind": kind, "measures": measure(meter, fn, plan, every, warmups, runs, limit)}
+            entry = {"name": name, "kind": kind, "measures": measure(meter, fn, plan, every, warmups, runs, limit, unnamed)}
             # Before 3.12 a run now and then gains a few blocks whatever it
             # calls (a one-off the rule ignores); measuring again keeps that
             # from costing a closer look. A leak grows both times.
             if grew(entry["measures"]):
-                entry["measures"] = measure(meter, fn, plan, False, warmups, runs, limit)
+                entry["measures"] = measure(meter, fn, plan, False, warmups, runs, limit, unnamed)
             if grew(entry["measures"]):
-                entry["shapes"] = per_shape(meter, fn, plan, every, warmups, runs, limit)
+                entry["shapes"] = per_shape(meter, fn, plan, every, warmups, runs, limit, unnamed)
         except Overran as over:
             reason = "a call with %s ran past the %g s limit" % (over.shape, limit)
             skipped.append({"name": name, "kind": kind, "reason": reason})

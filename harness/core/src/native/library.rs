@@ -156,7 +156,8 @@ pub fn address_of(segments: &[Segment], offset: u64) -> Option<u64> {
 fn read_capped(path: &Path) -> Option<Vec<u8>> {
     let file = File::open(path).ok()?;
     let meta = file.metadata().ok()?;
-    if !meta.is_file() || meta.len() > MAX_FILE {
+    // An empty length is a pseudo-file (/proc) or nothing worth reading.
+    if !meta.is_file() || meta.len() == 0 || meta.len() > MAX_FILE {
         return None;
     }
     let mut data = Vec::with_capacity(meta.len() as usize);

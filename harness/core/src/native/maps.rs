@@ -18,14 +18,17 @@ impl Mapping {
         // itself contain spaces.
         let mut fields = line.splitn(6, ' ');
         let (start, end) = fields.next()?.split_once('-')?;
-        let _perms = fields.next()?;
+        let perms = fields.next()?;
         let offset = fields.next()?;
         let _device = fields.next()?;
         let _inode = fields.next()?;
         let path = fields.next().map(str::trim_start).unwrap_or("");
         let start = u64::from_str_radix(start, 16).ok()?;
         let end = u64::from_str_radix(end, 16).ok()?;
-        if end <= start {
+        // Return addresses lie in code: a mapping that cannot execute
+        // holds no frame, and its file (the child names it) is not worth
+        // opening.
+        if end <= start || !perms.contains('x') {
             return None;
         }
         Some(Mapping {
@@ -74,12 +77,20 @@ mod tests {
         let spaced =
             Mapping::parse("1000-2000 r-xp 00000000 08:01 7      /tmp/a dir/m.so (deleted)");
         assert_eq!(spaced.unwrap().path.as_deref(), Some("/tmp/a dir/m.so"));
-        let stack = Mapping::parse(
-            "7ffc0000-7ffc1000 rw-p 00000000 00:00 0                          [stack]",
+        let vdso = Mapping::parse(
+            "7ffc0000-7ffc1000 r-xp 00000000 00:00 0                          [vdso]",
         );
-        assert_eq!(stack.unwrap().path, None);
-        let anonymous = Mapping::parse("7ffc0000-7ffc1000 rw-p 00000000 00:00 0 ");
+        assert_eq!(vdso.unwrap().path, None);
+        let anonymous = Mapping::parse("7ffc0000-7ffc1000 r-xp 00000000 00:00 0 ");
         assert_eq!(anonymous.unwrap().path, None);
+        // Data holds no frames, and files the child names are not opened
+        // for nothing (/proc/self/pagemap, a huge data file).
+        for data in [
+            "7ffc0000-7ffc1000 rw-p 00000000 00:00 0                          [stack]",
+            "1000-2000 r--p 00000000 08:01 7 /proc/self/pagemap",
+        ] {
+            assert_eq!(Mapping::parse(data), None, "{data}");
+        }
         assert_eq!(Mapping::parse("2000-1000 r-xp 0 0 0 /x"), None);
         assert_eq!(Mapping::parse("zz-1000 r-xp 0 0 0 /x"), None);
         assert_eq!(Mapping::parse("1000-2000 r-xp"), None);

@@ -57,6 +57,12 @@ pub fn parse(raw: &[u8]) -> Option<Record> {
     // Duplicated map lines say nothing new and would only cost lookups.
     let mut seen = HashSet::new();
     for line in lines {
+        // The first record only: a process the child forked inherits the
+        // handler and the pipe, and its record must not be mixed into the
+        // child's, even when the first was cut short.
+        if line == HEADER {
+            break;
+        }
         if in_maps {
             if line == "maps-end" {
                 in_maps = false;
@@ -78,7 +84,10 @@ pub fn parse(raw: &[u8]) -> Option<Record> {
                 }
             }
             "maps" => in_maps = true,
-            "end" => record.complete = true,
+            "end" => {
+                record.complete = true;
+                break;
+            }
             _ => {}
         }
     }
@@ -110,9 +119,27 @@ mod tests {
         assert_eq!(record.signal, Some(11));
         assert_eq!(record.pc, Some(0x7f0000001234));
         assert_eq!(record.frames, [0x7f0000001234, 0x7f0000001300]);
-        assert_eq!(record.maps.len(), 2);
+        // The stack mapping cannot execute: no frame lies there.
+        assert_eq!(record.maps.len(), 1);
         assert_eq!(record.maps[0].path.as_deref(), Some("/lib/libm.so"));
         assert!(record.complete);
+    }
+
+    #[test]
+    fn a_second_record_from_a_forked_process_is_not_mixed_in() {
+        let second = FULL
+            .replace("signal 11", "signal 6")
+            .replace("0x7f0000001300", "0x7f00000019ff");
+        let cut_in_maps = &FULL[..FULL.find("maps-end").unwrap()];
+        for both in [
+            format!("{FULL}{second}"),
+            format!("{}{second}", FULL.strip_suffix("end\n").unwrap()),
+            format!("{cut_in_maps}{second}"),
+        ] {
+            let record = parse(both.as_bytes()).expect("a record");
+            assert_eq!(record.signal, Some(11));
+            assert!(!record.frames.contains(&0x7f00000019ff), "{both}");
+        }
     }
 
     #[test]

@@ -157,15 +157,7 @@ fn crash_finding(how: &str, at: &str, session: &Session, run: Option<&str>) -> F
             "python_traceback",
             (!session.fault.trim().is_empty()).then(|| session.fault.trim_end()),
         );
-    native::with_evidence(finding, native).with("stderr", tail(&session.stderr))
-}
-
-/// The last lines of stderr: a debug interpreter's fatal error says there
-/// what broke.
-fn tail(text: &str) -> Option<String> {
-    let lines: Vec<&str> = text.trim_end().lines().collect();
-    let tail = lines[lines.len().saturating_sub(20)..].join("\n");
-    (!tail.trim().is_empty()).then_some(tail)
+    native::with_evidence(finding, native).with("stderr", crate::verdict::tail(&session.stderr))
 }
 
 /// pytest's word for its own run of the test, from its phase reports.

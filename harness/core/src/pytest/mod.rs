@@ -205,7 +205,8 @@ pub fn run(options: &Options) -> Result<PytestReport, PytestError> {
 /// per-run watchdog (which a test could disarm): every run of every test
 /// left at its limit, plus collection and the session's end.
 fn session_limit(options: &Options, remaining: usize) -> Duration {
-    let runs = f64::from(options.warmups + options.runs + 1) * remaining.max(1) as f64;
+    let runs =
+        (f64::from(options.warmups) + f64::from(options.runs) + 1.0) * remaining.max(1) as f64;
     let seconds = options.timeout.as_secs_f64() * runs
         + 2.0 * session_timeout(options).as_secs_f64()
         + GRACE.as_secs_f64();

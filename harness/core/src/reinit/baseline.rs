@@ -6,7 +6,9 @@
 //! One baseline per host, interpreter library, debug-hook setting and
 //! cycle count, run once per process and shared by every module's reinit
 //! run: the first worker to need it runs it while the others wait for it,
-//! and the result, failure included, stays for the life of the process.
+//! and a result stays for the life of the process. A failure is not kept:
+//! the next module's run tries again (one slow run under load must not
+//! cost every later module its reinit scenario).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -19,7 +21,7 @@ use super::{HostCommand, launch};
 use crate::execute::Settings;
 
 type Key = (HostCommand, PathBuf, bool, u32);
-type Slot = Arc<OnceLock<Result<Vec<Left>, String>>>;
+type Slot = Arc<Mutex<Option<Vec<Left>>>>;
 
 static BASELINES: OnceLock<Mutex<HashMap<Key, Slot>>> = OnceLock::new();
 
@@ -39,8 +41,13 @@ pub(super) fn get(
         .entry((host.clone(), libpython, settings.malloc_debug, cycles))
         .or_default()
         .clone();
-    slot.get_or_init(|| measure(interpreter, host, settings, cycles))
-        .clone()
+    let mut kept = slot.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(left) = kept.as_ref() {
+        return Ok(left.clone());
+    }
+    let left = measure(interpreter, host, settings, cycles)?;
+    *kept = Some(left.clone());
+    Ok(left)
 }
 
 fn measure(

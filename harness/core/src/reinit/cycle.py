@@ -105,7 +105,9 @@ def snapshot(probe, module, target, deny, cycle):
         used.append(key)
         try:
             result = value()
-        except Exception:
+        except BaseException:
+            # SystemExit too: left to PyRun_SimpleString, it would finalize
+            # the runtime and exit the host.
             continue
         if isinstance(result, (probe.SHAREABLE, types.ModuleType)) or probe.immortal(result):
             continue

@@ -74,9 +74,10 @@ enum HostError {
 }
 
 /// The embedding host's entry point: what `extharness reinit-host PLAN`
-/// runs in the child. Returns the exit status when the host could not do
-/// its work (it said why on the report descriptor); after the last cycle
-/// it ends the process itself.
+/// runs in the child. It ends the process itself, with `_exit`: status 0
+/// after the last cycle, 2 when it could not do its work (it said why on
+/// the report descriptor); it returns (2) only when it was not started by
+/// the harness (no report descriptor).
 pub fn host_main(args: &[OsString]) -> i32 {
     // SAFETY: F_GETFD only asks whether the descriptor is open.
     if unsafe { libc::fcntl(REPORT_FD, libc::F_GETFD) } == -1 {
@@ -95,7 +96,11 @@ pub fn host_main(args: &[OsString]) -> i32 {
         Ok(()) => unsafe { libc::_exit(0) },
         Err(error) => {
             let _ = report.event(json!({"event": "reinit-error", "message": error.to_string()}));
-            2
+            // Not a return either: a runtime may still be initialised, with
+            // the module's threads running, and exit() would run its C
+            // `atexit` hooks.
+            // SAFETY: _exit ends the process; the error is reported.
+            unsafe { libc::_exit(2) }
         }
     }
 }
@@ -238,8 +243,9 @@ struct Python {
     /// `PyUnicode_Type`'s address, to tell strings among what a runtime
     /// left behind.
     str_type: usize,
-    // Never unloaded: the functions above point into it.
-    _library: Library,
+    // Never unloaded, even when the host gives up: the functions above
+    // point into it, and a runtime may still be running on it.
+    _library: ManuallyDrop<Library>,
 }
 
 impl Python {
@@ -277,7 +283,7 @@ impl Python {
                 let address: *mut std::ffi::c_void = symbol!("PyUnicode_Type");
                 address as usize
             },
-            _library: library,
+            _library: ManuallyDrop::new(library),
         })
     }
 

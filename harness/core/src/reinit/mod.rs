@@ -114,7 +114,11 @@ pub(crate) fn run(
         .first()
         .filter(|c| c.cycle == 1)
         .and_then(|c| c.error.clone());
-    if !report.cycles.is_empty() {
+    // A host that exited with status 0 before its last cycle was ended by
+    // the module (`sys.exit()` reaching `PyErr_Print`, C `exit()`): without
+    // a result, the verdict reports that as a death in the phase reached.
+    let ended_early = !report.done && run.ending == child::Ending::Exited { code: 0 };
+    if !report.cycles.is_empty() && !ended_early {
         let result = judge::ReinitResult::new(report.cycles, report.done, warmups, baseline);
         run.events.push(Event::Result(
             serde_json::to_value(&result).expect("the result serializes"),
