@@ -6,7 +6,7 @@
  * its own process, where it may allocate, read DWARF and take its time; here
  * nothing may allocate or lock, because the process is already broken.
  *
- * Output, on file descriptor 5 (nothing at all when fd 5 is not open),
+ * Output, on file descriptor 5 (nothing at all when fd 5 is no longer the harness's pipe),
  * line-oriented text:
  *
  *     extharness-crashtrace 1        header and format version
@@ -54,6 +54,10 @@ static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
 
 /* A stack overflow leaves no stack to run the handler on. */
 static char alternate_stack[64 * 1024];
+/* The pipe the harness gave us: the handler writes only while fd 5 is
+ * still it, not a file the module opened after closing ours. */
+static dev_t pipe_dev;
+static ino_t pipe_ino;
 
 /* The thread writing a record; 0 while none is. */
 static pid_t writer;
@@ -204,7 +208,8 @@ static void handler(int sig, siginfo_t *info, void *context) {
         errno = saved_errno;
         return;
     }
-    if (fcntl(OUT_FD, F_GETFD) != -1) {
+    struct stat st;
+    if (fstat(OUT_FD, &st) == 0 && st.st_dev == pipe_dev && st.st_ino == pipe_ino) {
         report(sig, info, context);
     }
     die(sig);
@@ -218,6 +223,8 @@ __attribute__((constructor)) static void install(void) {
     if (fstat(OUT_FD, &st) != 0 || !S_ISFIFO(st.st_mode)) {
         return;
     }
+    pipe_dev = st.st_dev;
+    pipe_ino = st.st_ino;
     /* The module sees exactly the environment the harness documents, and
      * programs it starts are not preloaded. */
     unsetenv("LD_PRELOAD");
