@@ -145,19 +145,20 @@ def immortal(obj):
 IMMORTAL_REFCNT = (1 << 30) - 1
 
 
-def zero_argument_results(module, target, deny, phase_name):
+def zero_argument_results(module, target, deny, phase_name, swallow=Exception, **detail):
     """Call every module-level function that accepts no arguments, once.
-    Each call is a phase of its own, so a crash names the function."""
+    Each call is a phase of its own (with `detail`), so a crash names the
+    function; what a call raises within `swallow` is ignored."""
     results = []
     for key, value in public(module):
         if not isinstance(value, types.BuiltinFunctionType) or not owned_by(value, target):
             continue
         if denied(key, target, deny):
             continue
-        phase(phase_name, function=key)
+        phase(phase_name, function=key, **detail)
         try:
             results.append((key, value()))
-        except Exception:
+        except swallow:
             pass
     return results
 

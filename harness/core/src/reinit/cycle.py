@@ -39,7 +39,7 @@ def main(plan_path, cycle, dump_after):
     import fnmatch  # noqa: F401
 
     "\xe9".encode("punycode")
-    record = {"cycle": cycle, "imported": False, "error": None, "objects": {}, "used": []}
+    record = {"cycle": cycle, "imported": False, "error": None, "objects": {}}
     objects = {}
     target = plan.get("target")
     if target is not None:
@@ -51,8 +51,7 @@ def main(plan_path, cycle, dump_after):
             module = None
         if module is not None:
             record["imported"] = True
-            objects, used = snapshot(probe, module, target, plan["no_call"], cycle)
-            record["used"] = used
+            objects = snapshot(probe, module, target, plan["no_call"], cycle)
             ALIVE.extend([module, objects])
             library = library_ranges(module)
             record["objects"] = {
@@ -95,24 +94,14 @@ def snapshot(probe, module, target, deny, cycle):
         found[key] = ("object", value)
         if probe.owned_by(type(value), target):
             found["type(%s)" % key] = (kind_of(type(value)), type(value))
-    used = []
-    for key, value in probe.public(module):
-        if not isinstance(value, types.BuiltinFunctionType) or not probe.owned_by(value, target):
-            continue
-        if probe.denied(key, target, deny):
-            continue
-        probe.phase("reinit-use", cycle=cycle, function=key)
-        used.append(key)
-        try:
-            result = value()
-        except BaseException:
-            # SystemExit too: left to PyRun_SimpleString, it would finalize
-            # the runtime and exit the host.
-            continue
+    # SystemExit too: left to PyRun_SimpleString, it would finalize the
+    # runtime and exit the host.
+    calls = probe.zero_argument_results(module, target, deny, "reinit-use", BaseException, cycle=cycle)
+    for key, result in calls:
         if isinstance(result, (probe.SHAREABLE, types.ModuleType)) or probe.immortal(result):
             continue
         found["%s()" % key] = (kind_of(result) if isinstance(result, type) else "object", result)
-    return found, used
+    return found
 
 
 def kind_of(obj):

@@ -37,8 +37,6 @@ pub(crate) struct Cycle {
     pub imported: bool,
     pub error: Option<ExcInfo>,
     pub objects: BTreeMap<String, Object>,
-    /// The zero-argument functions called.
-    pub used: Vec<String>,
     /// The cycle whose runtime allocated each object's memory block; none
     /// for an object outside every block Python allocated.
     pub born: BTreeMap<String, Option<u32>>,
@@ -68,8 +66,6 @@ struct CycleEvent {
     error: Option<ExcInfo>,
     #[serde(default)]
     objects: BTreeMap<String, Object>,
-    #[serde(default)]
-    used: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -104,7 +100,6 @@ pub(crate) fn read(report: &[u8]) -> HostReport {
                     c.imported = e.imported;
                     c.error = e.error;
                     c.objects = e.objects;
-                    c.used = e.used;
                 }
             }
             Some("reinit-born") => {
@@ -148,10 +143,10 @@ mod tests {
     #[test]
     fn events_become_cycle_records() {
         let report = br#"{"event": "phase", "phase": "reinit-initialize", "cycle": 1}
-{"event": "reinit-cycle", "cycle": 1, "imported": true, "error": null, "objects": {"Counter": {"id": 16, "kind": "type", "library": false}}, "used": []}
+{"event": "reinit-cycle", "cycle": 1, "imported": true, "error": null, "objects": {"Counter": {"id": 16, "kind": "type", "library": false}}}
 {"event": "reinit-born", "cycle": 1, "born": {"Counter": 1}}
 {"event": "reinit-memory", "cycle": 1, "script": 0, "finalize": 0, "blocks": 3, "bytes": 96, "interned": 7}
-{"event": "reinit-cycle", "cycle": 2, "imported": false, "error": {"type": "ImportError", "message": "no"}, "used": []}
+{"event": "reinit-cycle", "cycle": 2, "imported": false, "error": {"type": "ImportError", "message": "no"}}
 {"event": "reinit-me"#;
         let host = read(report);
         assert!(!host.done && host.error.is_none());
