@@ -3,5 +3,7 @@
 //! (`main.rs`) parses arguments, prints and picks the exit status.
 
 pub mod docs;
+pub mod gatekeep;
 pub mod pytest;
 pub mod render;
+pub mod view;

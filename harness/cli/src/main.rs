@@ -9,7 +9,8 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use extharness::pytest::PytestArgs;
-use harness::{HostCommand, Options, Scenario, Settings, Workload};
+use extinspect::ci::{self, Format, GateArgs, Paint, Progress};
+use harness::{HostCommand, Options, Scenario, Settings, Step, Workload};
 
 #[derive(Parser)]
 #[command(
@@ -51,8 +52,9 @@ struct CheckArgs {
     /// Check an importable module of the interpreters' environment instead.
     #[arg(long, value_name = "NAME")]
     module: Vec<String>,
-    /// Only these interpreters (repeatable); default: every one found whose
-    /// version the module's tag accepts.
+    /// Only these interpreters (repeatable); default: the configuration's
+    /// `harness.pythons`, else every one found whose version the module's
+    /// tag accepts.
     #[arg(long, value_name = "PATH")]
     python: Vec<PathBuf>,
     /// Load the library under this name (for libraries with several init functions).
@@ -61,9 +63,9 @@ struct CheckArgs {
     /// Only these scenarios after `import` (repeatable).
     #[arg(long, value_enum)]
     scenario: Vec<ScenarioArg>,
-    /// Time limit of each child interpreter, in seconds.
-    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
-    timeout: f64,
+    /// Time limit of each child interpreter, in seconds [default: 60].
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
     /// Child interpreters run at once (default: the number of cores).
     #[arg(long)]
     jobs: Option<usize>,
@@ -74,12 +76,12 @@ struct CheckArgs {
     /// bound to its name and to `module`.
     #[arg(short = 'c', value_name = "CODE")]
     code: Option<String>,
-    /// Unmeasured runs before measuring (re-imports and workloads).
-    #[arg(long, default_value_t = 3)]
-    warmups: u32,
-    /// Measured runs (re-imports and workloads).
-    #[arg(long, default_value_t = 6)]
-    runs: u32,
+    /// Unmeasured runs before measuring (re-imports and workloads) [default: 3].
+    #[arg(long)]
+    warmups: Option<u32>,
+    /// Measured runs (re-imports and workloads) [default: 6].
+    #[arg(long)]
+    runs: Option<u32>,
     /// Never call this module-level function (NAME or module.NAME; repeatable).
     #[arg(long, value_name = "NAME")]
     no_call: Vec<String>,
@@ -87,18 +89,18 @@ struct CheckArgs {
     /// module.NAME) or a method (Type.method); fnmatch globs, repeatable.
     #[arg(long, value_name = "NAME")]
     no_exercise: Vec<String>,
-    /// Time limit of one call in the exercise scenario, in seconds.
-    #[arg(long, default_value_t = 2.0, value_name = "SECONDS")]
-    call_limit: f64,
+    /// Time limit of one call in the exercise scenario, in seconds [default: 2].
+    #[arg(long, value_name = "SECONDS")]
+    call_limit: Option<f64>,
     /// Run every child with PYTHONMALLOC=debug and -X dev: buffer overruns,
     /// use of freed memory and allocations without the GIL become findings.
     #[arg(long)]
     malloc_debug: bool,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[command(flatten)]
+    gate: GateArgs,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum ScenarioArg {
     Reimport,
     /// Both kinds of subinterpreter.
@@ -129,12 +131,6 @@ impl ScenarioArg {
             ScenarioArg::Exercise => &[Scenario::Exercise],
         }
     }
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Text,
-    Json,
 }
 
 fn main() -> ExitCode {
@@ -190,21 +186,141 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         eprintln!("extharness: no PATH or --module given; try `extharness check --help`");
         return Ok(2);
     }
-    let (timeout, call_limit) = match (
-        seconds("--timeout", args.timeout),
-        seconds("--call-limit", args.call_limit),
-    ) {
-        (Ok(timeout), Ok(call_limit)) => (timeout, call_limit),
-        (Err(why), _) | (_, Err(why)) => {
+    let ids: Vec<&'static str> = harness::registry::CHECKS
+        .iter()
+        .map(|m| m.id)
+        .filter(|id| !id.starts_with("test-"))
+        .collect();
+    let mut gate = match ci::setup(&args.gate, "extharness", &ids) {
+        Ok(gate) => gate,
+        Err(e) => {
+            eprintln!("extharness: {e}");
+            return Ok(2);
+        }
+    };
+    let options = match options(args.clone_settings(), &gate.config) {
+        Ok(options) => options,
+        Err(why) => {
             eprintln!("extharness: {why}");
             return Ok(2);
         }
     };
-    let workload = match (args.workload, args.code) {
+    let format = args.gate.format;
+    let progress = Progress::new(format, "scenario runs");
+    let mut report = harness::check_with(&args.paths, &options, &|step| match step {
+        Step::Queued(n) => progress.add(n as u64),
+        Step::Started {
+            module,
+            python,
+            scenario,
+        } => progress.started(&format!("{} under {python}: {module}", scenario.name())),
+        Step::Finished => progress.finished(),
+    });
+    progress.finish();
+    extharness::gatekeep::apply(&mut report, &mut gate);
+    let gate_report = match gate.finish() {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("extharness: {e}");
+            return Ok(2);
+        }
+    };
+    let output_file = args.gate.output_file.as_deref();
+    let view = || extharness::view::view(&report, &gate, &gate_report);
+    let rendered = match format {
+        Format::Text => {
+            let paint = Paint {
+                enabled: ci::colour_stdout(format, output_file),
+            };
+            with_lines(
+                extharness::render::text_styled(&report, paint),
+                gate_report.text_lines(),
+            )
+        }
+        Format::Json => extharness::render::json_with_gate(&report, &gate_report),
+        Format::JsonLines => extinspect::render::json_lines(&view()),
+        Format::Sarif => extinspect::render::sarif(&view()),
+        Format::Junit => extinspect::render::junit(&view()),
+        Format::Github => extinspect::render::github(&view()),
+    };
+    emit(&rendered, output_file)?;
+    let code = report.exit_code();
+    Ok(if code == 1 && gate.writes_baseline() {
+        0
+    } else {
+        code as u8
+    })
+}
+
+/// The settings of `extharness check` that the configuration's `[harness]`
+/// table can give defaults for.
+struct CheckSettings {
+    python: Vec<PathBuf>,
+    module: Vec<String>,
+    init: Option<String>,
+    scenario: Vec<ScenarioArg>,
+    timeout: Option<f64>,
+    jobs: Option<usize>,
+    workload: Option<PathBuf>,
+    code: Option<String>,
+    warmups: Option<u32>,
+    runs: Option<u32>,
+    no_call: Vec<String>,
+    no_exercise: Vec<String>,
+    call_limit: Option<f64>,
+    malloc_debug: bool,
+}
+
+impl CheckArgs {
+    fn clone_settings(&self) -> CheckSettings {
+        CheckSettings {
+            python: self.python.clone(),
+            module: self.module.clone(),
+            init: self.init.clone(),
+            scenario: self.scenario.clone(),
+            timeout: self.timeout,
+            jobs: self.jobs,
+            workload: self.workload.clone(),
+            code: self.code.clone(),
+            warmups: self.warmups,
+            runs: self.runs,
+            no_call: self.no_call.clone(),
+            no_exercise: self.no_exercise.clone(),
+            call_limit: self.call_limit,
+            malloc_debug: self.malloc_debug,
+        }
+    }
+}
+
+/// The command line over the configuration over the defaults. Errors are
+/// one line, naming the configuration file when the value came from it.
+fn options(args: CheckSettings, config: &gate::Config) -> Result<Options, String> {
+    let h = &config.harness;
+    let file = || {
+        let path = config
+            .path
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        match h.line {
+            Some(line) => format!("{path}:{line}: [harness]"),
+            None => format!("{path}: [harness]"),
+        }
+    };
+    let timeout = match (args.timeout, h.timeout) {
+        (Some(t), _) => seconds("--timeout", t)?,
+        (None, Some(t)) => seconds("timeout", t).map_err(|e| format!("{} {e}", file()))?,
+        (None, None) => Duration::from_secs(60),
+    };
+    let call_limit = match (args.call_limit, h.call_limit) {
+        (Some(t), _) => seconds("--call-limit", t)?,
+        (None, Some(t)) => seconds("call-limit", t).map_err(|e| format!("{} {e}", file()))?,
+        (None, None) => Duration::from_secs(2),
+    };
+    let workload = match (args.workload.or(h.workload.clone()), args.code) {
         (Some(path), _) => {
             if !path.is_file() {
-                eprintln!("extharness: the workload {} is not a file", path.display());
-                return Ok(2);
+                return Err(format!("the workload {} is not a file", path.display()));
             }
             Some(Workload::File {
                 path: std::path::absolute(&path).unwrap_or(path),
@@ -213,83 +329,152 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         (None, Some(code)) => Some(Workload::Code { code }),
         (None, None) => None,
     };
-    let mut scenarios: Vec<Scenario> = args
-        .scenario
+    let scenario_args: Vec<ScenarioArg> = if !args.scenario.is_empty() {
+        args.scenario
+    } else {
+        let mut parsed = Vec::new();
+        for name in h.scenarios.iter().flatten() {
+            parsed.push(
+                ScenarioArg::from_str(name, false)
+                    .map_err(|_| format!("{} scenarios: no scenario named `{name}`", file()))?,
+            );
+        }
+        parsed
+    };
+    let mut scenarios: Vec<Scenario> = scenario_args
         .iter()
         .flat_map(|s| s.scenarios().iter().copied())
         .collect();
     if scenarios.is_empty() {
         scenarios = Options::default_scenarios(workload.is_some());
     } else if scenarios.contains(&Scenario::Leaks) && workload.is_none() {
-        eprintln!("extharness: the leaks scenario needs --workload FILE or -c CODE");
-        return Ok(2);
+        return Err("the leaks scenario needs --workload FILE or -c CODE".to_string());
     }
     scenarios.sort();
     scenarios.dedup();
-    let options = Options {
-        pythons: args.python,
+    let pick = |cli: Vec<String>, file: &Option<Vec<String>>| {
+        if cli.is_empty() {
+            file.clone().unwrap_or_default()
+        } else {
+            cli
+        }
+    };
+    Ok(Options {
+        pythons: if args.python.is_empty() {
+            h.pythons.clone().unwrap_or_default()
+        } else {
+            args.python
+        },
         modules: args.module,
         init: args.init,
         scenarios,
         settings: Settings {
-            warmups: args.warmups,
-            runs: args.runs.max(1),
-            no_call: args.no_call,
+            warmups: args.warmups.or(h.warmups).unwrap_or(3),
+            runs: args.runs.or(h.runs).unwrap_or(6).max(1),
+            no_call: pick(args.no_call, &h.no_call),
             workload,
-            no_exercise: args.no_exercise,
+            no_exercise: pick(args.no_exercise, &h.no_exercise),
             call_limit,
-            malloc_debug: args.malloc_debug,
+            malloc_debug: args.malloc_debug || h.malloc_debug.unwrap_or(false),
             host: host(),
             ..Settings::new(timeout)
         },
-        jobs: args.jobs.unwrap_or_else(|| {
+        jobs: args.jobs.or(h.jobs).unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1)
         }),
-    };
-    let report = harness::check(&args.paths, &options);
-    let rendered = match args.format {
-        Format::Text => extharness::render::text(&report),
-        Format::Json => extharness::render::json(&report),
-    };
-    print(&rendered)?;
-    Ok(report.exit_code() as u8)
+    })
+}
+
+fn with_lines(mut text: String, lines: Vec<String>) -> String {
+    for line in lines {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+fn emit(text: &str, output_file: Option<&std::path::Path>) -> anyhow::Result<()> {
+    ci::write_output(text, output_file).with_context(|| match output_file {
+        Some(path) => format!("writing {}", path.display()),
+        None => "writing to stdout".to_string(),
+    })
 }
 
 fn pytest(args: PytestArgs) -> anyhow::Result<u8> {
-    let timeout = match seconds("--timeout", args.timeout) {
+    let mut gate = match ci::setup(&args.gate, "extharness", &["test-leak", "test-crash"]) {
+        Ok(gate) => gate,
+        Err(e) => {
+            eprintln!("extharness: {e}");
+            return Ok(2);
+        }
+    };
+    let h = gate.config.harness.clone();
+    let timeout = match seconds("--timeout", args.timeout.or(h.timeout).unwrap_or(60.0)) {
         Ok(timeout) => timeout,
         Err(why) => {
             eprintln!("extharness: {why}");
             return Ok(2);
         }
     };
-    if args.runs == 0 {
+    let runs = args.runs.or(h.runs).unwrap_or(6);
+    if runs == 0 {
         eprintln!("extharness: --runs must be at least 1");
         return Ok(2);
     }
     let options = harness::pytest::Options {
         python: args.python,
         pytest_args: args.pytest_args,
-        cwd: std::env::current_dir().context("reading the working directory")?,
+        cwd: gate.cwd.clone(),
         env: std::env::vars_os().collect(),
-        warmups: args.warmups,
-        runs: args.runs,
+        warmups: args.warmups.or(h.warmups).unwrap_or(3),
+        runs,
         timeout,
         prefer_debug: !args.no_debug,
         force_references: args.references,
         max_restarts: args.max_restarts,
     };
-    let report = match harness::pytest::run(&options) {
+    let mut report = match harness::pytest::run(&options) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("extharness: {e}");
             return Ok(2);
         }
     };
-    print(&extharness::pytest::render(&report, args.format))?;
-    Ok(report.exit_code() as u8)
+    extharness::gatekeep::apply_pytest(&mut report, &mut gate);
+    let gate_report = match gate.finish() {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("extharness: {e}");
+            return Ok(2);
+        }
+    };
+    let format = args.gate.format;
+    let output_file = args.gate.output_file.as_deref();
+    let view = || extharness::view::view_pytest(&report, &gate, &gate_report);
+    let rendered = match format {
+        Format::Text => {
+            let paint = Paint {
+                enabled: ci::colour_stdout(format, output_file),
+            };
+            with_lines(
+                extharness::pytest::text_styled(&report, paint),
+                gate_report.text_lines(),
+            )
+        }
+        Format::Json => extharness::pytest::json(&report, &gate_report),
+        Format::JsonLines => extinspect::render::json_lines(&view()),
+        Format::Sarif => extinspect::render::sarif(&view()),
+        Format::Junit => extinspect::render::junit(&view()),
+        Format::Github => extinspect::render::github(&view()),
+    };
+    emit(&rendered, output_file)?;
+    Ok(if gate.writes_baseline() {
+        0
+    } else {
+        report.exit_code() as u8
+    })
 }
 
 /// A time limit from the command line: positive and at most a week, which

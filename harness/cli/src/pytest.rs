@@ -7,9 +7,10 @@ use std::ffi::OsString;
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
+use extinspect::ci::{GateArgs, Paint};
 use harness::Finding;
-use harness::pytest::PytestReport;
+use harness::pytest::{PytestReport, TestOutcome};
 
 #[derive(Args)]
 #[command(
@@ -28,46 +29,41 @@ pub struct PytestArgs {
     /// not built for it are loaded.
     #[arg(long)]
     pub references: bool,
-    /// Unmeasured runs of each test before measuring.
-    #[arg(long, default_value_t = 3)]
-    pub warmups: u32,
-    /// Measured runs of each test.
-    #[arg(long, default_value_t = 6)]
-    pub runs: u32,
-    /// Time limit of each run of each test (and of collection), in seconds.
-    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
-    pub timeout: f64,
+    /// Unmeasured runs of each test before measuring [default: the
+    /// configuration's `harness.warmups`, else 3].
+    #[arg(long)]
+    pub warmups: Option<u32>,
+    /// Measured runs of each test [default: `harness.runs`, else 6].
+    #[arg(long)]
+    pub runs: Option<u32>,
+    /// Time limit of each run of each test (and of collection), in seconds
+    /// [default: `harness.timeout`, else 60].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
     /// pytest sessions started again after crashes, at most.
     #[arg(long, default_value_t = 50)]
     pub max_restarts: u32,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[command(flatten)]
+    pub gate: GateArgs,
     /// Arguments passed to pytest as they are.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub pytest_args: Vec<OsString>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
-/// The report as the chosen format renders it.
-pub fn render(report: &PytestReport, format: Format) -> String {
-    match format {
-        Format::Text => text(report),
-        Format::Json => {
-            let mut json = serde_json::to_string_pretty(report).expect("the report serializes");
-            json.push('\n');
-            json
-        }
-    }
+/// The JSON document, with what the configuration and baseline did under
+/// `gate`.
+pub fn json(report: &PytestReport, gate: &extinspect::ci::GateReport) -> String {
+    crate::render::json_value_with_gate(report, gate)
 }
 
 /// The terminal report: the interpreter and why, a line per test, the
 /// findings with their evidence, and the tally.
 pub fn text(report: &PytestReport) -> String {
+    text_styled(report, Paint::PLAIN)
+}
+
+/// [`text`], coloured when `paint` says so.
+pub fn text_styled(report: &PytestReport, paint: Paint) -> String {
     let mut out = String::new();
     let i = &report.interpreter;
     let _ = writeln!(
@@ -98,17 +94,23 @@ pub fn text(report: &PytestReport) -> String {
             .and_then(|m| m.lines().next())
             .map(|m| format!(": {m}"))
             .unwrap_or_default();
-        let _ = writeln!(out, "{:8} {}{message}", test.outcome.name(), test.nodeid);
+        let outcome = format!("{:8}", test.outcome.name());
+        let outcome = match test.outcome {
+            TestOutcome::Passed => paint.good(&outcome),
+            TestOutcome::Skipped => paint.faint(&outcome),
+            _ => paint.bad(&outcome),
+        };
+        let _ = writeln!(out, "{outcome} {}{message}", test.nodeid);
         if test.note.is_some() && test.note != last_note {
             let _ = writeln!(out, "    note: {}", test.note.as_deref().unwrap_or(""));
             last_note = test.note.clone();
         }
         for finding in &test.findings {
-            write_finding(&mut out, finding);
+            write_finding(&mut out, finding, paint);
         }
     }
     for finding in &report.findings {
-        write_finding(&mut out, finding);
+        write_finding(&mut out, finding, paint);
     }
     let t = &report.summary;
     let restarts = match t.restarts {
@@ -125,12 +127,12 @@ pub fn text(report: &PytestReport) -> String {
 }
 
 /// The message, then the evidence the message does not already give.
-fn write_finding(out: &mut String, finding: &Finding) {
+fn write_finding(out: &mut String, finding: &Finding, paint: Paint) {
     let _ = writeln!(
         out,
         "    {}[{}]: {}",
-        finding.severity.name(),
-        finding.check,
+        paint.severity(finding.severity),
+        paint.strong(finding.check),
         finding.message
     );
     for (key, value) in &finding.evidence {
@@ -248,7 +250,7 @@ mod tests {
             .with("native_stack", &frames)
             .with("crash_site", serde_json::json!({"function": "f0"}));
         let mut out = String::new();
-        write_finding(&mut out, &finding);
+        write_finding(&mut out, &finding, Paint::PLAIN);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(
             lines[..4],

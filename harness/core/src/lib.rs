@@ -12,10 +12,9 @@ mod leak;
 pub mod native;
 pub mod probe;
 pub mod pytest;
-pub mod registry;
 mod reinit;
 pub mod report;
-pub mod rules;
+pub use harness_rules::{registry, rules};
 mod run;
 mod scenario;
 mod select;
@@ -27,5 +26,5 @@ pub use reinit::{HostCommand, host_main};
 pub use report::{
     Finding, InterpreterReport, ModuleReport, Outcome, PassedOver, Report, ScenarioReport,
 };
-pub use run::{Options, check};
+pub use run::{Options, Step, check, check_with};
 pub use scenario::Scenario;

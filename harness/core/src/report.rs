@@ -124,36 +124,18 @@ pub struct Report {
 
 impl Report {
     pub fn new(modules: Vec<ModuleReport>, interpreter_errors: Vec<PassedOver>) -> Report {
-        let mut summary = Summary {
-            modules: modules.len(),
-            harness_errors: interpreter_errors.len(),
-            ..Summary::default()
-        };
-        for module in &modules {
-            summary.not_runnable += usize::from(module.not_runnable.is_some());
-            summary.harness_errors += usize::from(module.error.is_some());
-            for interpreter in &module.interpreters {
-                summary.scenarios += interpreter.scenarios.len();
-                summary.harness_errors += interpreter
-                    .scenarios
-                    .iter()
-                    .filter(|s| s.outcome == Outcome::Error)
-                    .count();
-                for finding in &interpreter.findings {
-                    match finding.severity {
-                        Severity::Error => summary.errors += 1,
-                        Severity::Warning => summary.warnings += 1,
-                        Severity::Info => summary.infos += 1,
-                    }
-                }
-            }
-        }
+        let summary = summarise(&modules, &interpreter_errors);
         Report {
             schema: SCHEMA,
             modules,
             summary,
             interpreter_errors,
         }
+    }
+
+    /// Counts the findings again, after a gate removed or changed some.
+    pub fn recount(&mut self) {
+        self.summary = summarise(&self.modules, &self.interpreter_errors);
     }
 
     /// 0 clean, 1 error findings, 2 when something could not be run or read.
@@ -166,4 +148,32 @@ impl Report {
             0
         }
     }
+}
+
+fn summarise(modules: &[ModuleReport], interpreter_errors: &[PassedOver]) -> Summary {
+    let mut summary = Summary {
+        modules: modules.len(),
+        harness_errors: interpreter_errors.len(),
+        ..Summary::default()
+    };
+    for module in modules {
+        summary.not_runnable += usize::from(module.not_runnable.is_some());
+        summary.harness_errors += usize::from(module.error.is_some());
+        for interpreter in &module.interpreters {
+            summary.scenarios += interpreter.scenarios.len();
+            summary.harness_errors += interpreter
+                .scenarios
+                .iter()
+                .filter(|s| s.outcome == Outcome::Error)
+                .count();
+            for finding in &interpreter.findings {
+                match finding.severity {
+                    Severity::Error => summary.errors += 1,
+                    Severity::Warning => summary.warnings += 1,
+                    Severity::Info => summary.infos += 1,
+                }
+            }
+        }
+    }
+    summary
 }

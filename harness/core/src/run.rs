@@ -52,7 +52,31 @@ struct Unit {
     interpreter: usize,
 }
 
+/// Where a run is, for a progress display; sent from the worker threads.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    /// This many more scenario runs are queued.
+    Queued(usize),
+    /// A child interpreter starts one.
+    Started {
+        module: &'a str,
+        python: &'a str,
+        scenario: Scenario,
+    },
+    /// One ended (or was skipped).
+    Finished,
+}
+
 pub fn check(paths: &[PathBuf], options: &Options) -> Report {
+    check_with(paths, options, &|_| {})
+}
+
+/// [`check`], telling `progress` where it is.
+pub fn check_with(
+    paths: &[PathBuf],
+    options: &Options,
+    progress: &(dyn Fn(Step<'_>) + Sync),
+) -> Report {
     let discovery = discover(&options.pythons);
     let interpreter_errors: Vec<PassedOver> = if options.pythons.is_empty() {
         Vec::new()
@@ -94,7 +118,7 @@ pub fn check(paths: &[PathBuf], options: &Options) -> Report {
         plans.push((chosen, passed_over));
     }
 
-    let results = run_units(&units, &inputs.modules, &interpreters, options);
+    let results = run_units(&units, &inputs.modules, &interpreters, options, progress);
 
     let modules = inputs
         .modules
@@ -195,6 +219,7 @@ fn run_units(
     modules: &[ModuleInput],
     interpreters: &[Interpreter],
     options: &Options,
+    progress: &(dyn Fn(Step<'_>) + Sync),
 ) -> Results {
     struct State {
         queue: VecDeque<(Unit, Scenario)>,
@@ -207,6 +232,7 @@ fn run_units(
         results: HashMap::new(),
     });
     let wake = Condvar::new();
+    progress(Step::Queued(units.len()));
     let worker = || {
         loop {
             let (unit, scenario) = {
@@ -222,6 +248,11 @@ fn run_units(
                     s = wake.wait(s).unwrap_or_else(|e| e.into_inner());
                 }
             };
+            progress(Step::Started {
+                module: &modules[unit.module].display,
+                python: &interpreters[unit.interpreter].version.to_string(),
+                scenario,
+            });
             let judged = run_one(
                 &interpreters[unit.interpreter],
                 &modules[unit.module],
@@ -236,7 +267,10 @@ fn run_units(
                 let next_ones = options.scenarios.iter().filter(|s| **s != Scenario::Import);
                 for next in next_ones {
                     match unavailable(*next, version, &options.settings) {
-                        None => s.queue.push_back((unit, *next)),
+                        None => {
+                            s.queue.push_back((unit, *next));
+                            progress(Step::Queued(1));
+                        }
                         Some(reason) => {
                             s.results.insert((unit, *next), skipped(*next, reason));
                         }
@@ -245,6 +279,7 @@ fn run_units(
             }
             s.results.insert((unit, scenario), judged);
             s.in_flight -= 1;
+            progress(Step::Finished);
             wake.notify_all();
         }
     };

@@ -45,6 +45,46 @@ impl Scenario {
         }
     }
 
+    /// The findings this scenario exists to find. Every child imports the
+    /// module, may call it and finalises, so the findings of those steps
+    /// ([`Scenario::ANYWHERE`]) can come out of any scenario as well.
+    pub fn checks(self) -> &'static [&'static str] {
+        match self {
+            Scenario::Import => &["import-error"],
+            Scenario::Reimport => &[
+                "singleton-state",
+                "reimport-refused",
+                "reimport-leak",
+                "reimport-crash",
+            ],
+            Scenario::SubinterpreterLegacy | Scenario::SubinterpreterIsolated => &[
+                "subinterpreter-refused",
+                "subinterpreter-shared-objects",
+                "subinterpreter-crash",
+            ],
+            Scenario::Reinit => &[
+                "reinit-refused",
+                "reinit-stale-objects",
+                "reinit-leak",
+                "reinit-crash",
+            ],
+            Scenario::Shutdown => &[],
+            Scenario::Leaks => &["call-leak", "workload-error"],
+            Scenario::Exercise => &["call-leak"],
+        }
+    }
+
+    /// Findings any scenario's child can end with.
+    pub const ANYWHERE: [&'static str; 7] = [
+        "import-crash",
+        "call-crash",
+        "shutdown-crash",
+        "shutdown-hang",
+        "scenario-timeout",
+        "memory-corruption",
+        "gil-misuse",
+    ];
+
     /// Why this scenario cannot run on a version, if it cannot.
     pub fn unavailable_on(self, version: (u32, u32)) -> Option<&'static str> {
         match self {
@@ -63,5 +103,34 @@ impl Scenario {
     /// scenario that looks for it.
     pub fn finalizes(self) -> bool {
         self == Scenario::Shutdown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A JUnit report lists a module's checks from these lists: a finding
+    /// missing from them would pass silently there.
+    #[test]
+    fn every_check_run_by_a_scenario_is_listed_for_one() {
+        let listed: Vec<&str> = Scenario::ALL
+            .iter()
+            .flat_map(|s| s.checks().iter().copied())
+            .chain(Scenario::ANYWHERE)
+            .collect();
+        for meta in crate::registry::CHECKS {
+            let pytest_only = meta.id.starts_with("test-");
+            assert_eq!(
+                listed.contains(&meta.id),
+                !pytest_only,
+                "{} is listed {} times",
+                meta.id,
+                listed.iter().filter(|id| **id == meta.id).count()
+            );
+        }
+        for id in listed {
+            assert!(crate::registry::lookup(id).is_some(), "{id} is no finding");
+        }
     }
 }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
+use extinspect::ci::{self, Format, GateArgs, Paint, Progress};
+use extinspect::{Step, gatekeep, render, view};
 
 #[derive(Parser)]
 #[command(
@@ -20,17 +22,12 @@ struct Cli {
     /// Shared objects (.so, .pyd, .dylib), wheels, or directories to walk.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// The oldest CPython an abi3 module must load in (overrides the wheel tag).
+    #[command(flatten)]
+    gate: GateArgs,
+    /// The oldest CPython an abi3 module must load in (overrides the wheel
+    /// tag and the configuration's `abi3-min`).
     #[arg(long, value_name = "X.Y")]
     abi3_min: Option<abi::PyVersion>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Text,
-    Json,
 }
 
 #[derive(Subcommand)]
@@ -77,18 +74,84 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 eprintln!("extinspect: no PATH given; try `extinspect --help`");
                 return Ok(2);
             }
-            let options = checks::Options {
-                abi3_min: cli.abi3_min,
-            };
-            let outcome = extinspect::inspect_paths(&cli.paths, &options);
-            let rendered = match cli.format {
-                Format::Text => extinspect::render::text(&outcome),
-                Format::Json => extinspect::render::json(&outcome),
-            };
-            print(&rendered)?;
-            Ok(outcome.exit_code() as u8)
+            inspect(&cli)
         }
     }
+}
+
+fn inspect(cli: &Cli) -> anyhow::Result<u8> {
+    let ids: Vec<&'static str> = checks::registry::CHECKS.iter().map(|c| c.meta.id).collect();
+    let mut gate = match ci::setup(&cli.gate, "extinspect", &ids) {
+        Ok(gate) => gate,
+        Err(e) => {
+            eprintln!("extinspect: {e}");
+            return Ok(2);
+        }
+    };
+    let abi3_min = match (cli.abi3_min, &gate.config.abi3_min) {
+        (Some(version), _) => Some(version),
+        (None, Some(text)) => match text.parse::<abi::PyVersion>() {
+            Ok(version) => Some(version),
+            Err(e) => {
+                let file = gate
+                    .config
+                    .path
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new("?"));
+                eprintln!("extinspect: {}: abi3-min: {e}", file.display());
+                return Ok(2);
+            }
+        },
+        (None, None) => None,
+    };
+    let options = checks::Options { abi3_min };
+    let format = cli.gate.format;
+    let progress = Progress::new(format, "files");
+    let mut outcome =
+        extinspect::inspect_paths_with(&cli.paths, &options, &mut |step| match step {
+            Step::Found(n) => progress.add(n as u64),
+            Step::Inspecting(path) => progress.started(&path.display().to_string()),
+            Step::Inspected => progress.finished(),
+        });
+    progress.finish();
+    gatekeep::apply(&mut outcome, &mut gate);
+    let report = match gate.finish() {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("extinspect: {e}");
+            return Ok(2);
+        }
+    };
+    let output_file = cli.gate.output_file.as_deref();
+    let rendered = match format {
+        Format::Text => {
+            let paint = Paint {
+                enabled: ci::colour_stdout(format, output_file),
+            };
+            let mut text = render::text_styled(&outcome, paint);
+            for line in report.text_lines() {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            text
+        }
+        Format::Json => render::json_with_gate(&outcome, &report),
+        Format::JsonLines => render::json_lines(&view::view(&outcome, &gate, &report)),
+        Format::Sarif => render::sarif(&view::view(&outcome, &gate, &report)),
+        Format::Junit => render::junit(&view::view(&outcome, &gate, &report)),
+        Format::Github => render::github(&view::view(&outcome, &gate, &report)),
+    };
+    ci::write_output(&rendered, output_file).with_context(|| match output_file {
+        Some(path) => format!("writing {}", path.display()),
+        None => "writing to stdout".to_string(),
+    })?;
+    Ok(if outcome.io_error {
+        2
+    } else if gate.writes_baseline() {
+        0
+    } else {
+        outcome.exit_code() as u8
+    })
 }
 
 fn print(text: &str) -> anyhow::Result<()> {

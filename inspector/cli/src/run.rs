@@ -37,6 +37,11 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Counts the findings again, after the gate removed or changed some.
+    pub fn recount(&mut self) {
+        self.summary = summarise(&self.files);
+    }
+
     /// 0 clean, 1 error findings, 2 when some path could not be read.
     pub fn exit_code(&self) -> i32 {
         if self.io_error {
@@ -50,9 +55,34 @@ impl Outcome {
 }
 
 pub fn inspect_paths(paths: &[PathBuf], options: &Options) -> Outcome {
+    inspect_paths_with(paths, options, &mut |_| {})
+}
+
+/// Where an inspection run is, for a progress display.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    /// This many files and wheels were found to inspect.
+    Found(usize),
+    /// Inspecting this one.
+    Inspecting(&'a Path),
+    /// Done with it.
+    Inspected,
+}
+
+/// [`inspect_paths`], telling `progress` where it is.
+pub fn inspect_paths_with(
+    paths: &[PathBuf],
+    options: &Options,
+    progress: &mut dyn FnMut(Step<'_>),
+) -> Outcome {
     let mut files = Vec::new();
     let mut io_error = false;
-    for candidate in input::collect(paths) {
+    let candidates = input::collect(paths);
+    progress(Step::Found(candidates.len()));
+    for candidate in candidates {
+        if let Candidate::Found(Source::File(path) | Source::Wheel(path)) = &candidate {
+            progress(Step::Inspecting(path));
+        }
         match candidate {
             Candidate::Failed { path, error } => {
                 io_error = true;
@@ -81,6 +111,7 @@ pub fn inspect_paths(paths: &[PathBuf], options: &Options) -> Outcome {
                 io_error |= inspect_wheel(&path, options, &mut files);
             }
         }
+        progress(Step::Inspected);
     }
     let summary = summarise(&files);
     Outcome {

@@ -3,12 +3,18 @@
 
 use std::fmt::Write;
 
+use extinspect::ci::Paint;
 use harness::{Finding, ModuleReport, Outcome, Report};
 
 pub fn text(report: &Report) -> String {
+    text_styled(report, Paint::PLAIN)
+}
+
+/// [`text`], coloured when `paint` says so.
+pub fn text_styled(report: &Report, paint: Paint) -> String {
     let mut out = String::new();
     for module in &report.modules {
-        write_module(&mut out, module);
+        write_module(&mut out, module, paint);
     }
     for passed in &report.interpreter_errors {
         let _ = writeln!(
@@ -37,8 +43,13 @@ pub fn text(report: &Report) -> String {
     out
 }
 
-fn write_module(out: &mut String, module: &ModuleReport) {
-    let _ = writeln!(out, "{} (module {})", module.path, module.module);
+fn write_module(out: &mut String, module: &ModuleReport, paint: Paint) {
+    let _ = writeln!(
+        out,
+        "{} (module {})",
+        paint.strong(&module.path),
+        module.module
+    );
     if let Some(error) = &module.error {
         let _ = writeln!(out, "  error: {error}");
     }
@@ -54,10 +65,10 @@ fn write_module(out: &mut String, module: &ModuleReport) {
         );
         for scenario in &interpreter.scenarios {
             let outcome = match scenario.outcome {
-                Outcome::Passed => "passed",
-                Outcome::Finding => "finding",
-                Outcome::Skipped => "skipped",
-                Outcome::Error => "error",
+                Outcome::Passed => paint.good("passed  "),
+                Outcome::Finding => paint.strong("finding "),
+                Outcome::Skipped => paint.faint("skipped "),
+                Outcome::Error => paint.bad("error   "),
             };
             let detail = scenario
                 .detail
@@ -66,25 +77,25 @@ fn write_module(out: &mut String, module: &ModuleReport) {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    {:23} {:8} {:>6} ms{detail}",
+                "    {:23} {} {:>6} ms{detail}",
                 scenario.name.name(),
                 outcome,
                 scenario.duration_ms
             );
         }
         for finding in &interpreter.findings {
-            write_finding(out, finding);
+            write_finding(out, finding, paint);
         }
     }
     out.push('\n');
 }
 
-fn write_finding(out: &mut String, finding: &Finding) {
+fn write_finding(out: &mut String, finding: &Finding, paint: Paint) {
     let _ = writeln!(
         out,
         "    {}[{}]: {}",
-        finding.severity.name(),
-        finding.check,
+        paint.severity(finding.severity),
+        paint.strong(finding.check),
         finding.message
     );
     for (key, value) in &finding.evidence {

@@ -176,24 +176,7 @@ impl PytestReport {
         findings: Vec<Finding>,
         sessions: Vec<SessionReport>,
     ) -> PytestReport {
-        let mut summary = Summary {
-            tests: tests.len(),
-            findings: findings.len(),
-            restarts: sessions.len().saturating_sub(1),
-            ..Summary::default()
-        };
-        for test in &tests {
-            summary.findings += test.findings.len();
-            *match test.outcome {
-                TestOutcome::Passed => &mut summary.passed,
-                TestOutcome::Failed => &mut summary.failed,
-                TestOutcome::Skipped => &mut summary.skipped,
-                TestOutcome::Leaked => &mut summary.leaked,
-                TestOutcome::Crashed => &mut summary.crashed,
-                TestOutcome::Error => &mut summary.error,
-                TestOutcome::NotRun => &mut summary.not_run,
-            } += 1;
-        }
+        let summary = summarise(&tests, &findings, &sessions);
         PytestReport {
             schema: SCHEMA,
             interpreter,
@@ -205,6 +188,35 @@ impl PytestReport {
         }
     }
 
+    /// Counts again, after a gate removed findings or changed outcomes.
+    pub fn recount(&mut self) {
+        self.summary = summarise(&self.tests, &self.findings, &self.sessions);
+    }
+}
+
+fn summarise(tests: &[TestReport], findings: &[Finding], sessions: &[SessionReport]) -> Summary {
+    let mut summary = Summary {
+        tests: tests.len(),
+        findings: findings.len(),
+        restarts: sessions.len().saturating_sub(1),
+        ..Summary::default()
+    };
+    for test in tests {
+        summary.findings += test.findings.len();
+        *match test.outcome {
+            TestOutcome::Passed => &mut summary.passed,
+            TestOutcome::Failed => &mut summary.failed,
+            TestOutcome::Skipped => &mut summary.skipped,
+            TestOutcome::Leaked => &mut summary.leaked,
+            TestOutcome::Crashed => &mut summary.crashed,
+            TestOutcome::Error => &mut summary.error,
+            TestOutcome::NotRun => &mut summary.not_run,
+        } += 1;
+    }
+    summary
+}
+
+impl PytestReport {
     /// 0 when every test passed clean or was skipped and nothing died
     /// outside a test, else 1. A gate must fail on an ordinary test failure
     /// too: a failing test was not measured.

@@ -7,3 +7,18 @@ pub fn json(outcome: &Outcome) -> String {
     text.push('\n');
     text
 }
+
+/// The JSON document with what the configuration and baseline did, under
+/// `gate`.
+pub fn json_with_gate(outcome: &Outcome, gate: &crate::ci::GateReport) -> String {
+    let mut value = serde_json::to_value(outcome).expect("reports serialise");
+    if let Some(object) = value.as_object_mut() {
+        object.insert(
+            "gate".into(),
+            serde_json::to_value(gate).expect("gate reports serialise"),
+        );
+    }
+    let mut text = serde_json::to_string_pretty(&value).expect("values serialise");
+    text.push('\n');
+    text
+}

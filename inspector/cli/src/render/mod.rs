@@ -3,5 +3,8 @@
 mod json;
 mod text;
 
-pub use json::json;
-pub use text::text;
+pub use json::{json, json_with_gate};
+pub use text::{text, text_styled};
+
+/// The CI formats, over [`crate::view::view`].
+pub use output::{github, json_lines, junit, sarif};

@@ -2,13 +2,19 @@ use std::fmt::Write;
 
 use checks::{FileKind, FileReport};
 
+use crate::ci::Paint;
 use crate::run::Outcome;
 
 /// The default output: a block per file, then one summary line.
 pub fn text(outcome: &Outcome) -> String {
+    text_styled(outcome, Paint::PLAIN)
+}
+
+/// [`text`], coloured when `paint` says so.
+pub fn text_styled(outcome: &Outcome, paint: Paint) -> String {
     let mut out = String::new();
     for file in &outcome.files {
-        file_block(file, &mut out);
+        file_block(file, paint, &mut out);
     }
     let s = &outcome.summary;
     let _ = writeln!(
@@ -33,15 +39,18 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn file_block(file: &FileReport, out: &mut String) {
-    let _ = write!(out, "{}", file.path);
+fn file_block(file: &FileReport, paint: Paint, out: &mut String) {
+    let _ = write!(out, "{}", paint.strong(&file.path));
     match file.kind {
         FileKind::Unreadable => {}
         FileKind::NotExtension => {
             let _ = writeln!(
                 out,
-                " ({}): not a Python extension module (no init function, no Python imports); skipped",
-                describe(file)
+                " ({}): {}",
+                describe(file),
+                paint.faint(
+                    "not a Python extension module (no init function, no Python imports); skipped"
+                )
             );
             return;
         }
@@ -50,7 +59,7 @@ fn file_block(file: &FileReport, out: &mut String) {
         }
     }
     if file.findings.is_empty() {
-        let _ = writeln!(out, ": ok");
+        let _ = writeln!(out, ": {}", paint.good("ok"));
         return;
     }
     out.push('\n');
@@ -58,8 +67,8 @@ fn file_block(file: &FileReport, out: &mut String) {
         let _ = writeln!(
             out,
             "  {}[{}]: {}",
-            finding.severity.name(),
-            finding.check,
+            paint.severity(finding.severity),
+            paint.strong(finding.check),
             finding.message
         );
     }

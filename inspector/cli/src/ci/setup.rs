@@ -1,0 +1,137 @@
+use std::path::{Path, PathBuf};
+
+use gate::{Baseline, Config, Entry, FindingKey, Overrides, Policy, Verdict};
+
+use super::gate_report::{BaselineReport, UnusedSuppression};
+use super::{GateArgs, GateReport};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("{0}")]
+    Config(#[from] gate::ConfigError),
+    #[error("{0}")]
+    Baseline(#[from] gate::BaselineError),
+    #[error("reading the working directory: {0}")]
+    Cwd(std::io::Error),
+}
+
+/// Every check id of both tools: a configuration file serves both, so
+/// either tool must accept the other's ids in it.
+pub fn all_check_ids() -> Vec<&'static str> {
+    checks::registry::CHECKS
+        .iter()
+        .map(|c| c.meta.id)
+        .chain(harness_rules::registry::CHECKS.iter().map(|m| m.id))
+        .collect()
+}
+
+/// The configuration, the policy built from it and the command line, and
+/// what the run's findings did against it.
+pub struct Gate {
+    pub config: Config,
+    pub policy: Policy,
+    /// The directory reported relative paths are relative to.
+    pub cwd: PathBuf,
+    write_baseline: Option<PathBuf>,
+    tool: &'static str,
+    unselected: usize,
+    suppressed: usize,
+    recorded: Vec<Entry>,
+}
+
+/// Finds and reads the configuration (unless `--isolated`), reads the
+/// baseline, and builds the policy for `tool`.
+pub fn setup(
+    args: &GateArgs,
+    tool: &'static str,
+    tool_checks: &[&'static str],
+) -> Result<Gate, SetupError> {
+    let cwd = std::env::current_dir().map_err(SetupError::Cwd)?;
+    let path = match (&args.config, args.isolated) {
+        (Some(path), _) => Some(path.clone()),
+        (None, true) => None,
+        (None, false) => gate::discover(&cwd)?,
+    };
+    let config = match &path {
+        Some(path) => gate::load(path, &all_check_ids())?,
+        None => Config::defaults(cwd.clone()),
+    };
+    let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
+    let overrides = Overrides {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let policy = Policy::new(&config, &overrides, tool, tool_checks, baseline, &cwd)?;
+    Ok(Gate {
+        config,
+        policy,
+        cwd,
+        write_baseline: args.write_baseline.clone(),
+        tool,
+        unselected: 0,
+        suppressed: 0,
+        recorded: Vec::new(),
+    })
+}
+
+impl Gate {
+    /// The severity to report a finding with, or `None` when the policy
+    /// hides it. Findings the baseline knows are recorded again by
+    /// `--write-baseline`: rewriting a baseline must not forget old debt.
+    pub fn judge(&mut self, key: &FindingKey<'_>, message: &str) -> Option<checks::Severity> {
+        let verdict = self.policy.judge(key);
+        if matches!(verdict, Verdict::Report(_) | Verdict::Known) && self.write_baseline.is_some() {
+            self.recorded.push(self.policy.entry(key, message));
+        }
+        match verdict {
+            Verdict::Report(severity) => Some(severity),
+            Verdict::Unselected => {
+                self.unselected += 1;
+                None
+            }
+            Verdict::Suppressed { .. } => {
+                self.suppressed += 1;
+                None
+            }
+            Verdict::Known => None,
+        }
+    }
+
+    /// `--write-baseline` was given: findings do not fail the run.
+    pub fn writes_baseline(&self) -> bool {
+        self.write_baseline.is_some()
+    }
+
+    /// Writes the baseline when asked, and says what the gate did.
+    pub fn finish(&self) -> Result<GateReport, SetupError> {
+        if let Some(path) = &self.write_baseline {
+            Baseline::write(path, self.tool, self.recorded.clone())?;
+        }
+        Ok(GateReport {
+            config: self.config.path.clone(),
+            unselected: self.unselected,
+            suppressed: self.suppressed,
+            unused_suppressions: self
+                .policy
+                .unused_suppressions()
+                .into_iter()
+                .map(|s| UnusedSuppression {
+                    path: s.path.clone(),
+                    checks: s.checks.clone(),
+                    reason: s.reason.clone(),
+                    line: s.line,
+                })
+                .collect(),
+            baseline: self.policy.baseline_summary().map(|b| BaselineReport {
+                path: b.path,
+                known: b.known,
+                fixed: b.fixed,
+            }),
+            wrote_baseline: self.write_baseline.clone(),
+        })
+    }
+
+    pub fn relative<'p>(&self, path: &'p Path) -> &'p Path {
+        path.strip_prefix(&self.cwd).unwrap_or(path)
+    }
+}
