@@ -315,6 +315,33 @@ fn shim_finds_the_binaries_of_user_and_target_installs() {
         .collect();
     routes_agree("extinspect", &installed.extinspect, &inspector, &version);
     routes_agree("extharness", &installed.extharness, &harness, &version);
+
+    // The package without its scripts (copied away from them): one line
+    // saying where it looked, and the tools' status for "could not run".
+    let bare = scratch.path().join("bare/extinspect");
+    std::fs::create_dir_all(&bare).unwrap();
+    for file in ["__init__.py", "__main__.py", "harness.py"] {
+        std::fs::copy(target.join("extinspect").join(file), bare.join(file)).unwrap();
+    }
+    let orphan = Route::module("bare", base, &["-s"], "extinspect.harness")
+        .with_env("PYTHONPATH", bare.parent().unwrap());
+    let ran = Ran::from(orphan.run(&["--version"]));
+    assert_eq!(ran.code, Some(2), "{ran:#?}");
+    assert!(ran.stdout.is_empty(), "{ran:#?}");
+    assert!(
+        ran.stderr
+            .starts_with("extharness not found where pip installs")
+            && ran.stderr.contains(
+                &bare
+                    .parent()
+                    .unwrap()
+                    .join("bin/extharness")
+                    .display()
+                    .to_string()
+            )
+            && ran.stderr.lines().count() == 1,
+        "{ran:#?}"
+    );
 }
 
 fn json(output: &Output) -> serde_json::Value {

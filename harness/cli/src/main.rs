@@ -218,7 +218,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     });
     progress.finish();
     extharness::gatekeep::apply(&mut report, &mut gate);
-    let gate_report = match gate.finish() {
+    let gate_report = match gate.finish(report.summary.harness_errors == 0) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("extharness: {e}");
@@ -317,7 +317,13 @@ fn options(args: CheckSettings, config: &gate::Config) -> Result<Options, String
         (None, Some(t)) => seconds("call-limit", t).map_err(|e| format!("{} {e}", file()))?,
         (None, None) => Duration::from_secs(2),
     };
-    let workload = match (args.workload.or(h.workload.clone()), args.code) {
+    // The command line's workload, file or code, beats the file's.
+    let from_file = if args.code.is_some() {
+        None
+    } else {
+        h.workload.clone()
+    };
+    let workload = match (args.workload.or(from_file), args.code) {
         (Some(path), _) => {
             if !path.is_file() {
                 return Err(format!("the workload {} is not a file", path.display()));
@@ -402,8 +408,13 @@ fn emit(text: &str, output_file: Option<&std::path::Path>) -> anyhow::Result<()>
     })
 }
 
+/// `extharness pytest`'s name in a baseline: a baseline file holds the
+/// entries of `extinspect`, `extharness check` and this, each replacing
+/// only its own when it writes.
+const PYTEST_TOOL: &str = "extharness-pytest";
+
 fn pytest(args: PytestArgs) -> anyhow::Result<u8> {
-    let mut gate = match ci::setup(&args.gate, "extharness", &["test-leak", "test-crash"]) {
+    let mut gate = match ci::setup(&args.gate, PYTEST_TOOL, &["test-leak", "test-crash"]) {
         Ok(gate) => gate,
         Err(e) => {
             eprintln!("extharness: {e}");
@@ -443,7 +454,7 @@ fn pytest(args: PytestArgs) -> anyhow::Result<u8> {
         }
     };
     extharness::gatekeep::apply_pytest(&mut report, &mut gate);
-    let gate_report = match gate.finish() {
+    let gate_report = match gate.finish(true) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("extharness: {e}");

@@ -115,7 +115,7 @@ fn inspect(cli: &Cli) -> anyhow::Result<u8> {
         });
     progress.finish();
     gatekeep::apply(&mut outcome, &mut gate);
-    let report = match gate.finish() {
+    let report = match gate.finish(!outcome.io_error) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("extinspect: {e}");

@@ -277,7 +277,9 @@ impl Policy {
         let fixed = baseline
             .remaining
             .iter()
-            .filter(|((check, ..), _)| self.is_selected(check))
+            .filter(|((check, ..), _)| {
+                self.tool_checks.contains(&check.as_str()) && self.is_selected(check)
+            })
             .map(|(_, left)| left)
             .sum();
         Some(BaselineSummary {

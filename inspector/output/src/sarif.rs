@@ -124,10 +124,13 @@ pub fn sarif(run: &Run) -> String {
                 },
             },
             invocations: vec![Invocation {
+                // An error notice is the tool failing too (an interpreter
+                // named on the command line that does not start).
                 execution_successful: !run
                     .subjects
                     .iter()
-                    .any(|s| matches!(s.status, Status::Error(_))),
+                    .any(|s| matches!(s.status, Status::Error(_)))
+                    && !run.notices.iter().any(|n| n.level == Severity::Error),
                 working_directory: base.clone().map(|uri| ArtifactLocation {
                     uri,
                     uri_base_id: None,

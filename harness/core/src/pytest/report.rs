@@ -222,6 +222,10 @@ impl PytestReport {
     /// too: a failing test was not measured.
     pub fn exit_code(&self) -> i32 {
         let failing = self.tests.iter().any(|t| t.outcome.fails());
-        i32::from(failing || !self.findings.is_empty())
+        let died = self
+            .findings
+            .iter()
+            .any(|f| f.severity == checks::Severity::Error);
+        i32::from(failing || died)
     }
 }

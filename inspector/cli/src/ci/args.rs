@@ -11,7 +11,7 @@ pub struct GateArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Write the report to FILE instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
     /// Read this configuration file (extinspect.toml, or a pyproject.toml
     /// with [tool.extinspect]) instead of searching from the working

@@ -1,4 +1,4 @@
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use gate::{Baseline, Config, Entry, FindingKey, Overrides, Policy, Verdict};
 
@@ -102,9 +102,11 @@ impl Gate {
         self.write_baseline.is_some()
     }
 
-    /// Writes the baseline when asked, and says what the gate did.
-    pub fn finish(&self) -> Result<GateReport, SetupError> {
-        if let Some(path) = &self.write_baseline {
+    /// Writes the baseline when asked and the run is `complete` (a run
+    /// that could not read or run everything would record too little),
+    /// and says what the gate did.
+    pub fn finish(&self, complete: bool) -> Result<GateReport, SetupError> {
+        if let Some(path) = self.write_baseline.as_ref().filter(|_| complete) {
             Baseline::write(path, self.tool, self.recorded.clone())?;
         }
         Ok(GateReport {
@@ -127,11 +129,7 @@ impl Gate {
                 known: b.known,
                 fixed: b.fixed,
             }),
-            wrote_baseline: self.write_baseline.clone(),
+            wrote_baseline: self.write_baseline.clone().filter(|_| complete),
         })
-    }
-
-    pub fn relative<'p>(&self, path: &'p Path) -> &'p Path {
-        path.strip_prefix(&self.cwd).unwrap_or(path)
     }
 }

@@ -47,9 +47,8 @@ def find_bin(name):
             return path
         tried.append(path)
     raise FileNotFoundError(
-        "{} is not installed beside the extinspect package; looked at: {}".format(
-            exe, ", ".join(tried)
-        )
+        "{} not found where pip installs the extinspect package's scripts; "
+        "looked at: {}".format(exe, ", ".join(tried))
     )
 
 
@@ -57,7 +56,12 @@ def run(name):
     """Runs the binary `name` with this process's arguments and exits with
     its status; on POSIX the binary replaces this process, so signals, the
     terminal and the exit status are its own."""
-    path = os.fsdecode(find_bin(name))
+    try:
+        path = os.fsdecode(find_bin(name))
+    except FileNotFoundError as e:
+        # The tools' own status for "something could not be run".
+        sys.stderr.write("{}\n".format(e))
+        sys.exit(2)
     argv = [path] + sys.argv[1:]
     if sys.platform == "win32":
         # Windows has no exec: os.execv there starts a new process and lets
