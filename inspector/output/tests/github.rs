@@ -78,7 +78,8 @@ fn expected(run: &Run) -> Vec<Command> {
         for d in &subject.diagnostics {
             let qualifier = match (&subject.member, file) {
                 (Some(member), Some(_)) => Some(member.as_str()),
-                (_, Some(file)) if file == subject.label => None,
+                // The label is the file as given, even an empty one.
+                _ if subject.file.as_deref() == Some(subject.label.as_str()) => None,
                 _ => Some(subject.label.as_str()),
             };
             let mut message = qualifier.map(|q| format!("{q}: ")).unwrap_or_default();
