@@ -88,6 +88,16 @@ fn wheel_holds_both_binaries_as_scripts_and_the_shim_package() {
     }
 }
 
+/// `program`, run outside the repository: the tools take their settings
+/// from the first extinspect.toml or pyproject.toml with a
+/// `[tool.extinspect]` table in the working directory or above it, and the
+/// repository's must not change what these tests see.
+fn tool(program: &Path) -> Command {
+    let mut command = Command::new(program);
+    command.current_dir(std::env::temp_dir());
+    command
+}
+
 /// A way to run one of the tools: the script itself, or `python -m` of the
 /// package that finds it.
 struct Route {
@@ -139,7 +149,7 @@ impl Route {
     /// The program, the interpreter's options and the route's environment,
     /// without the module: what the arguments go after.
     fn base(&self) -> Command {
-        let mut command = Command::new(&self.program);
+        let mut command = tool(&self.program);
         command.args(&self.options);
         // Only what a route sets itself decides where the package is found.
         for key in [
@@ -383,7 +393,7 @@ fn venv_tools_check_real_modules() {
 
     for (id, status) in [("clean_multiphase", 0), ("hidden_init", 1)] {
         let built = sample(id);
-        let output = Command::new(&installed.extinspect)
+        let output = tool(&installed.extinspect)
             .args(["--format", "json"])
             .arg(&built.path)
             .output()
@@ -409,7 +419,7 @@ fn venv_tools_check_real_modules() {
     }
 
     let ids = ["clean_multiphase", "refuse_reinit"];
-    let mut check = Command::new(&installed.extharness);
+    let mut check = tool(&installed.extharness);
     check
         .args(["check", "--timeout", "20", "--format", "json", "--python"])
         .arg(&python.executable)
@@ -473,9 +483,12 @@ fn cargo_install_installs_working_tools() {
         ("harness/cli", "extharness"),
     ] {
         let started = Instant::now();
+        // --offline: building the wheel has fetched every crate both need,
+        // and the registry being out of reach is no failure of this test.
         succeed(
             Command::new(&cargo)
-                .args(["install", "--debug", "--locked", "--quiet", "--path"])
+                .args(["install", "--debug", "--locked", "--offline", "--quiet"])
+                .arg("--path")
                 .arg(workspace.join(package))
                 .arg("--root")
                 .arg(root.path())
