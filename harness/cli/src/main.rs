@@ -237,7 +237,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
                 gate_report.text_lines(),
             )
         }
-        Format::Json => extharness::render::json_with_gate(&report, &gate_report),
+        Format::Json => extinspect::render::json_with_gate(&report, &gate_report),
         Format::JsonLines => extinspect::render::json_lines(&view()),
         Format::Sarif => extinspect::render::sarif(&view()),
         Format::Junit => extinspect::render::junit(&view()),
@@ -474,7 +474,7 @@ fn pytest(args: PytestArgs) -> anyhow::Result<u8> {
                 gate_report.text_lines(),
             )
         }
-        Format::Json => extharness::pytest::json(&report, &gate_report),
+        Format::Json => extinspect::render::json_with_gate(&report, &gate_report),
         Format::JsonLines => extinspect::render::json_lines(&view()),
         Format::Sarif => extinspect::render::sarif(&view()),
         Format::Junit => extinspect::render::junit(&view()),

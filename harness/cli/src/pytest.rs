@@ -50,12 +50,6 @@ pub struct PytestArgs {
     pub pytest_args: Vec<OsString>,
 }
 
-/// The JSON document, with what the configuration and baseline did under
-/// `gate`.
-pub fn json(report: &PytestReport, gate: &extinspect::ci::GateReport) -> String {
-    crate::render::json_value_with_gate(report, gate)
-}
-
 /// The terminal report: the interpreter and why, a line per test, the
 /// findings with their evidence, and the tally.
 pub fn text(report: &PytestReport) -> String {

@@ -60,7 +60,6 @@ pub struct Policy {
     suppressions: Vec<Suppression>,
     cwd: PathBuf,
     root: PathBuf,
-    config_path: Option<PathBuf>,
     baseline: Option<BaselineState>,
 }
 
@@ -159,7 +158,6 @@ impl Policy {
             suppressions,
             cwd: clean(cwd),
             root: clean(&config.root),
-            config_path: config.path.clone(),
             baseline,
         })
     }
@@ -301,10 +299,6 @@ impl Policy {
             context: finding.context.to_vec(),
             message: message.to_owned(),
         }
-    }
-
-    pub fn config_path(&self) -> Option<&Path> {
-        self.config_path.as_deref()
     }
 }
 

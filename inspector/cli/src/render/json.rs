@@ -8,10 +8,10 @@ pub fn json(outcome: &Outcome) -> String {
     text
 }
 
-/// The JSON document with what the configuration and baseline did, under
-/// `gate`.
-pub fn json_with_gate(outcome: &Outcome, gate: &crate::ci::GateReport) -> String {
-    let mut value = serde_json::to_value(outcome).expect("reports serialise");
+/// A tool's JSON document (either tool's report) with what the
+/// configuration and baseline did, under `gate`.
+pub fn json_with_gate(report: &impl serde::Serialize, gate: &crate::ci::GateReport) -> String {
+    let mut value = serde_json::to_value(report).expect("reports serialise");
     if let Some(object) = value.as_object_mut() {
         object.insert(
             "gate".into(),
