@@ -6,12 +6,16 @@ pub mod ci;
 pub mod docs;
 pub mod gatekeep;
 pub mod input;
+mod mapped;
 pub mod render;
 mod run;
 mod stdout;
 pub mod view;
-mod wheel;
+pub mod wheel;
 
 pub use input::{Candidate, Source};
-pub use run::{Outcome, Step, Summary, inspect_paths, inspect_paths_with};
+pub use run::{
+    Outcome, Step, Summary, inspect_file_bytes, inspect_paths, inspect_paths_with,
+    inspect_wheel_bytes,
+};
 pub use stdout::write_stdout;

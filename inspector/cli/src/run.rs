@@ -1,12 +1,15 @@
 //! Inspecting everything the command line names. A file that cannot be
 //! read is a report of its own; it never stops the others.
 
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use checks::{FileKind, FileReport, Options, Severity};
 use serde::Serialize;
 
 use crate::input::{self, Candidate, Source};
+use crate::mapped::Bytes;
 use crate::wheel;
 
 /// The version of the JSON document's shape (docs/json-output.md).
@@ -75,6 +78,19 @@ pub fn inspect_paths_with(
     options: &Options,
     progress: &mut dyn FnMut(Step<'_>),
 ) -> Outcome {
+    inspect_all(paths, options, progress, &inspect_named)
+}
+
+/// How one binary's bytes become a report; the run loop takes it as a
+/// parameter so a test can prove what happens when it panics.
+type Inspect = dyn Fn(String, &str, &[u8], Option<&naming::WheelName>, &Options) -> FileReport;
+
+fn inspect_all(
+    paths: &[PathBuf],
+    options: &Options,
+    progress: &mut dyn FnMut(Step<'_>),
+    inspect: &Inspect,
+) -> Outcome {
     let mut files = Vec::new();
     let mut io_error = false;
     let candidates = input::collect(paths);
@@ -91,14 +107,10 @@ pub fn inspect_paths_with(
                     &format!("cannot read: {error}"),
                 ));
             }
-            Candidate::Found(Source::File(path)) => match std::fs::read(&path) {
-                Ok(bytes) => files.push(inspect_named(
-                    display(&path),
-                    &file_name(&path),
-                    &bytes,
-                    None,
-                    options,
-                )),
+            Candidate::Found(Source::File(path)) => match Bytes::open(&path) {
+                Ok(bytes) => files.push(guarded(display(&path), |label| {
+                    inspect(label, &file_name(&path), &bytes, None, options)
+                })),
                 Err(e) => {
                     io_error = true;
                     files.push(checks::unreadable(
@@ -107,9 +119,22 @@ pub fn inspect_paths_with(
                     ));
                 }
             },
-            Candidate::Found(Source::Wheel(path)) => {
-                io_error |= inspect_wheel(&path, options, &mut files);
-            }
+            Candidate::Found(Source::Wheel(path)) => match Bytes::open(&path) {
+                Ok(bytes) => {
+                    let name = file_name(&path);
+                    let label = display(&path);
+                    files.extend(guarded_many(label.clone(), || {
+                        wheel_reports(&label, &name, &bytes, options, inspect)
+                    }));
+                }
+                Err(e) => {
+                    io_error = true;
+                    files.push(checks::unreadable(
+                        display(&path),
+                        &format!("cannot open wheel: {e}"),
+                    ));
+                }
+            },
         }
         progress(Step::Inspected);
     }
@@ -122,33 +147,94 @@ pub fn inspect_paths_with(
     }
 }
 
-/// Returns whether the wheel itself could not be read from disk.
-fn inspect_wheel(path: &Path, options: &Options, files: &mut Vec<FileReport>) -> bool {
-    let file_name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
+/// The whole inspection of one file's bytes: what `extinspect FILE` does
+/// once the file is read (`file_name` decides the expected module name and
+/// tag). Never panics: a bug is reported as a finding on the file.
+pub fn inspect_file_bytes(
+    label: String,
+    file_name: &str,
+    bytes: &[u8],
+    options: &Options,
+) -> FileReport {
+    guarded(label, |label| {
+        inspect_named(label, file_name, bytes, None, options)
+    })
+}
+
+/// The whole inspection of one wheel's bytes: a report per binary member,
+/// or one for the wheel when it cannot be read as a zip. `file_name` is the
+/// wheel's name, whose tags the members are held to. Never panics.
+pub fn inspect_wheel_bytes(
+    label: &str,
+    file_name: &str,
+    bytes: &[u8],
+    options: &Options,
+) -> Vec<FileReport> {
+    guarded_many(label.to_owned(), || {
+        wheel_reports(label, file_name, bytes, options, &inspect_named)
+    })
+}
+
+fn wheel_reports(
+    label: &str,
+    file_name: &str,
+    bytes: &[u8],
+    options: &Options,
+    inspect: &Inspect,
+) -> Vec<FileReport> {
     let tags = naming::parse_wheel_filename(file_name);
-    let members = match wheel::binary_members(path) {
-        Ok(members) => members,
-        Err(e) => {
-            files.push(checks::unreadable(display(path), &e.to_string()));
-            // A wheel that cannot be opened is an I/O error; one that opens
-            // but is not a zip is a broken artifact, like a broken binary.
-            return matches!(e, wheel::WheelError::Io(_));
-        }
-    };
-    for member in members {
-        let label = format!("{}!{}", display(path), printable(&member.name));
-        match member.bytes {
-            Ok(bytes) => {
-                let name = member.name.rsplit('/').next().unwrap_or(&member.name);
-                files.push(inspect_named(label, name, &bytes, tags.as_ref(), options));
+    let mut files = Vec::new();
+    let archive = wheel::each_binary_member(bytes, &mut |member, contents| {
+        let member_label = format!("{label}!{}", printable(member));
+        files.push(match contents {
+            Ok(contents) => {
+                let name = member.rsplit('/').next().unwrap_or(member);
+                guarded(member_label, |label| {
+                    inspect(label, name, contents, tags.as_ref(), options)
+                })
             }
-            Err(e) => files.push(checks::unreadable(label, &e.to_string())),
-        }
+            Err(e) => checks::unreadable(member_label, &e.to_string()),
+        });
+    });
+    match archive {
+        // One copy of a twice-named member is inspected; which one an
+        // installer keeps is the archive's problem, reported on the wheel.
+        Ok(archive) if archive.duplicate_names => files.push(checks::unreadable(
+            label.to_owned(),
+            "the central directory names a member more than once; installers keep whichever they write last",
+        )),
+        Ok(_) => {}
+        // A wheel that opens but is not a zip is a broken artifact, like a
+        // broken binary, not an I/O error.
+        Err(e) => files.push(checks::unreadable(label.to_owned(), &e.to_string())),
     }
-    false
+    files
+}
+
+/// Runs one file's inspection so that a panic in it, which is a bug in
+/// extinspect or a library under it, becomes a finding on that file and the
+/// run goes on with the next.
+fn guarded(label: String, inspect: impl FnOnce(String) -> FileReport) -> FileReport {
+    let for_panic = label.clone();
+    std::panic::catch_unwind(AssertUnwindSafe(|| inspect(label)))
+        .unwrap_or_else(|payload| checks::unreadable(for_panic, &internal_error(&*payload)))
+}
+
+fn guarded_many(label: String, inspect: impl FnOnce() -> Vec<FileReport>) -> Vec<FileReport> {
+    std::panic::catch_unwind(AssertUnwindSafe(inspect))
+        .unwrap_or_else(|payload| vec![checks::unreadable(label, &internal_error(&*payload))])
+}
+
+fn internal_error(payload: &(dyn Any + Send)) -> String {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    format!(
+        "internal error: extinspect panicked while inspecting this file ({message}); \
+         this is a bug in extinspect, please report it with the file"
+    )
 }
 
 fn inspect_named(
@@ -203,3 +289,6 @@ fn printable(text: &str) -> String {
         .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

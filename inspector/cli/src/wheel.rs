@@ -1,82 +1,147 @@
-//! Reading extension modules out of a wheel without extracting it: members
-//! are read into memory, so a hostile member name (`../../x.so`) is only
-//! ever a label.
+//! Reading extension modules out of a wheel without extracting it. Nothing
+//! a member's name says is ever used as a path, so `../../x.so`, `/etc/x.so`
+//! or a duplicate name is only a label; one member is in memory at a time.
 
-use std::fs::File;
-use std::io::Read;
-use std::path::Path;
+use std::io::{self, Cursor, Read, Write};
 
 use thiserror::Error;
+use zip::CompressionMethod;
+
+use crate::mapped::Bytes;
 
 #[derive(Debug, Error)]
 pub enum WheelError {
-    #[error("cannot open wheel: {0}")]
-    Io(#[from] std::io::Error),
     #[error("not a readable zip archive: {0}")]
     Zip(#[from] zip::result::ZipError),
-    #[error("member {name} is {size} bytes, more than the {limit}-byte limit")]
-    TooLarge { name: String, size: u64, limit: u64 },
+    #[error("member inflates to more than {limit} bytes (declared {declared}); not read further")]
+    TooLarge { declared: u64, limit: u64 },
+    #[error("member is a symbolic link to `{target}`; pip installs it as a text file, not a link")]
+    Symlink { target: String },
+    #[error("member is encrypted")]
+    Encrypted,
+    #[error("cannot read member: {0}")]
+    Io(#[from] io::Error),
 }
 
-/// No real extension module comes near this; a member claiming more is
-/// refused rather than read into memory.
+/// No real extension module comes near this; a member inflating past it
+/// (a zip bomb declares a tiny size) is cut off rather than read on.
 pub const MEMBER_LIMIT: u64 = 1 << 30;
 
-/// A binary member of a wheel, or why it could not be read.
-pub struct Member {
-    pub name: String,
-    pub bytes: Result<Vec<u8>, WheelError>,
+/// Inflated members up to this size stay in memory; larger ones go to an
+/// unnamed temporary file that is mapped, so memory use does not grow with
+/// the member. The file has no name (`O_TMPFILE`, or unlinked at once) and
+/// disappears with the handle.
+pub const IN_MEMORY_LIMIT: usize = 16 << 20;
+
+/// What the wheel as a whole says about itself, besides its members.
+pub struct Archive {
+    /// The central directory names some member more than once: installers
+    /// keep whichever they write last, and only one copy is inspected.
+    pub duplicate_names: bool,
 }
 
-/// Reads every member whose name looks like a shared object.
-pub fn binary_members(path: &Path) -> Result<Vec<Member>, WheelError> {
-    let mut archive = zip::ZipArchive::new(File::open(path)?)?;
-    let mut members = Vec::new();
+/// Calls `each` with the name and contents of every member whose name looks
+/// like a shared object, in central-directory order.
+pub fn each_binary_member(
+    wheel: &[u8],
+    each: &mut dyn FnMut(&str, Result<&[u8], WheelError>),
+) -> Result<Archive, WheelError> {
+    each_binary_member_within(wheel, MEMBER_LIMIT, each)
+}
+
+/// [`each_binary_member`] with another cut-off than [`MEMBER_LIMIT`] for
+/// what one member may inflate to.
+pub fn each_binary_member_within(
+    wheel: &[u8],
+    limit: u64,
+    each: &mut dyn FnMut(&str, Result<&[u8], WheelError>),
+) -> Result<Archive, WheelError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(wheel))?;
     for index in 0..archive.len() {
-        let mut entry = match archive.by_index(index) {
-            Ok(entry) => entry,
-            Err(e) => {
-                members.push(Member {
-                    name: format!("#{index}"),
-                    bytes: Err(e.into()),
-                });
+        let name = match archive.name_for_index(index) {
+            Some(Ok(name)) => name.into_owned(),
+            Some(Err(e)) => {
+                each(&format!("#{index}"), Err(e.into()));
                 continue;
             }
+            None => continue,
         };
-        let name = match entry.name() {
-            Ok(name) => name.into_owned(),
-            Err(e) => {
-                members.push(Member {
-                    name: format!("#{index}"),
-                    bytes: Err(e.into()),
-                });
-                continue;
-            }
-        };
-        if entry.is_dir() || !crate::input::is_binary_name(&name) {
+        if name.ends_with('/') || !crate::input::is_binary_name(&name) {
             continue;
         }
-        let size = entry.size();
-        let bytes = if size > MEMBER_LIMIT {
-            Err(WheelError::TooLarge {
-                name: name.clone(),
-                size,
-                limit: MEMBER_LIMIT,
-            })
-        } else {
-            let mut bytes = Vec::with_capacity(size as usize);
-            // `take` guards against a header that understates the size.
-            match (&mut entry).take(MEMBER_LIMIT + 1).read_to_end(&mut bytes) {
-                Ok(_) if bytes.len() as u64 > MEMBER_LIMIT => Err(WheelError::TooLarge {
-                    name: name.clone(),
-                    size: bytes.len() as u64,
-                    limit: MEMBER_LIMIT,
-                }),
-                Ok(_) => Ok(bytes),
-                Err(e) => Err(WheelError::Io(e)),
-            }
-        };
-        members.push(Member { name, bytes });
+        match member(&mut archive, index, wheel, limit) {
+            Ok(bytes) => each(&name, Ok(&bytes)),
+            Err(e) => each(&name, Err(e)),
+        }
     }
-    Ok(members)
+    Ok(Archive {
+        duplicate_names: archive.has_duplicate_names(),
+    })
+}
+
+fn member<'w>(
+    archive: &mut zip::ZipArchive<Cursor<&'w [u8]>>,
+    index: usize,
+    wheel: &'w [u8],
+    limit: u64,
+) -> Result<Bytes<'w>, WheelError> {
+    let entry = archive.by_index_raw(index)?;
+    if entry.encrypted() {
+        return Err(WheelError::Encrypted);
+    }
+    let stored = entry.compression() == CompressionMethod::Stored;
+    let is_symlink = entry.is_symlink();
+    let declared = entry.size();
+    let range = entry
+        .data_start()
+        .map(|start| (start, entry.compressed_size()));
+    drop(entry);
+    let bytes = match range.and_then(|range| stored.then(|| slice(wheel, range)).flatten()) {
+        // Stored data is the member itself: borrow it from the mapped wheel.
+        Some(bytes) => Bytes::Borrowed(bytes),
+        None => inflate(&mut archive.by_index(index)?, declared, limit)?,
+    };
+    if is_symlink {
+        return Err(symlink(&bytes));
+    }
+    Ok(bytes)
+}
+
+fn slice(wheel: &[u8], (start, len): (u64, u64)) -> Option<&[u8]> {
+    let start = usize::try_from(start).ok()?;
+    let end = start.checked_add(usize::try_from(len).ok()?)?;
+    wheel.get(start..end)
+}
+
+fn symlink(target: &[u8]) -> WheelError {
+    let target = String::from_utf8_lossy(&target[..target.len().min(200)])
+        .chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
+    WheelError::Symlink { target }
+}
+
+/// Reads a member to its end, up to `limit`, never trusting the declared
+/// size for an allocation.
+fn inflate(reader: &mut dyn Read, declared: u64, limit: u64) -> Result<Bytes<'static>, WheelError> {
+    let mut limited = reader.take(limit + 1);
+    let mut head = Vec::with_capacity(usize::try_from(declared).unwrap_or(0).min(IN_MEMORY_LIMIT));
+    (&mut limited)
+        .take(IN_MEMORY_LIMIT as u64 + 1)
+        .read_to_end(&mut head)?;
+    let too_large = || WheelError::TooLarge { declared, limit };
+    if head.len() as u64 > limit {
+        return Err(too_large());
+    }
+    if head.len() <= IN_MEMORY_LIMIT {
+        return Ok(Bytes::Owned(head));
+    }
+    let mut spill = tempfile::tempfile()?;
+    spill.write_all(&head)?;
+    let head = head.len() as u64;
+    let written = head + io::copy(&mut limited, &mut spill)?;
+    if written > limit {
+        return Err(too_large());
+    }
+    Ok(Bytes::map(&spill)?)
 }
