@@ -8,14 +8,20 @@
 //! hazard is documented in docs/security.md.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::ops::Deref;
+use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 
 use memmap2::Mmap;
 
-/// Files that are not regular (pipes, character devices) are read into
-/// memory, up to this many bytes; `/dev/zero` must not be read forever.
+/// Bytes read from a stream (a pipe, an inflating wheel member) stay in
+/// memory up to this size; past it they go to an unnamed temporary file that
+/// is mapped, so memory use does not grow with the stream. The file has no
+/// name (`O_TMPFILE`, or unlinked at once) and disappears with the handle.
+pub const IN_MEMORY_LIMIT: usize = 16 << 20;
+
+/// The most a pipe named on the command line is read.
 pub const STREAM_LIMIT: u64 = 1 << 30;
 
 pub enum Bytes<'a> {
@@ -50,19 +56,60 @@ impl Bytes<'static> {
         unsafe { Mmap::map(file) }.map(Bytes::Mapped)
     }
 
-    /// The whole of the file at `path`.
+    /// The whole of the file at `path`: mapped when it is a regular file,
+    /// read when it is a pipe. Devices are refused: `/dev/zero` never ends.
     pub fn open(path: &Path) -> io::Result<Self> {
-        let file = File::open(path)?;
-        if file.metadata()?.is_file() {
+        let mut file = File::open(path)?;
+        let kind = file.metadata()?.file_type();
+        if kind.is_file() {
             return Bytes::map(&file);
         }
-        let mut bytes = Vec::new();
-        file.take(STREAM_LIMIT + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > STREAM_LIMIT {
+        if !kind.is_fifo() {
             return Err(io::Error::other(format!(
-                "not a regular file and longer than {STREAM_LIMIT} bytes"
+                "not a regular file ({})",
+                describe(kind)
             )));
         }
-        Ok(Bytes::Owned(bytes))
+        Bytes::read_to_end(&mut file, 0, STREAM_LIMIT)?.ok_or_else(|| {
+            io::Error::other(format!("the pipe gives more than {STREAM_LIMIT} bytes"))
+        })
+    }
+
+    /// Reads `reader` to its end, or `None` once it goes past `limit`.
+    /// `hint` (a declared size) is trusted for nothing but a first allocation
+    /// capped at [`IN_MEMORY_LIMIT`].
+    pub fn read_to_end(reader: &mut dyn Read, hint: u64, limit: u64) -> io::Result<Option<Self>> {
+        let mut limited = reader.take(limit.saturating_add(1));
+        let first = usize::try_from(hint).unwrap_or(0).min(IN_MEMORY_LIMIT);
+        let mut head = Vec::with_capacity(first);
+        (&mut limited)
+            .take(IN_MEMORY_LIMIT as u64 + 1)
+            .read_to_end(&mut head)?;
+        if head.len() as u64 > limit {
+            return Ok(None);
+        }
+        if head.len() <= IN_MEMORY_LIMIT {
+            return Ok(Some(Bytes::Owned(head)));
+        }
+        let mut spill = tempfile::tempfile()?;
+        spill.write_all(&head)?;
+        let head = head.len() as u64;
+        let total = head + io::copy(&mut limited, &mut spill)?;
+        if total > limit {
+            return Ok(None);
+        }
+        Bytes::map(&spill).map(Some)
+    }
+}
+
+fn describe(kind: std::fs::FileType) -> &'static str {
+    if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
     }
 }

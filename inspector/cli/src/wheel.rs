@@ -2,7 +2,7 @@
 //! a member's name says is ever used as a path, so `../../x.so`, `/etc/x.so`
 //! or a duplicate name is only a label; one member is in memory at a time.
 
-use std::io::{self, Cursor, Read, Write};
+use std::io::{self, Cursor, Read};
 
 use thiserror::Error;
 use zip::CompressionMethod;
@@ -27,11 +27,13 @@ pub enum WheelError {
 /// (a zip bomb declares a tiny size) is cut off rather than read on.
 pub const MEMBER_LIMIT: u64 = 1 << 30;
 
-/// Inflated members up to this size stay in memory; larger ones go to an
-/// unnamed temporary file that is mapped, so memory use does not grow with
-/// the member. The file has no name (`O_TMPFILE`, or unlinked at once) and
-/// disappears with the handle.
-pub const IN_MEMORY_LIMIT: usize = 16 << 20;
+/// Members inflating past [`IN_MEMORY_LIMIT`] are read through a nameless
+/// temporary file; see [`Bytes::read_to_end`].
+pub use crate::mapped::IN_MEMORY_LIMIT;
+
+/// What [`each_binary_member`] calls for each member: its name, and its
+/// contents or why they could not be read.
+pub type OnMember<'a> = dyn FnMut(&str, Result<&[u8], WheelError>) + 'a;
 
 /// What the wheel as a whole says about itself, besides its members.
 pub struct Archive {
@@ -42,10 +44,7 @@ pub struct Archive {
 
 /// Calls `each` with the name and contents of every member whose name looks
 /// like a shared object, in central-directory order.
-pub fn each_binary_member(
-    wheel: &[u8],
-    each: &mut dyn FnMut(&str, Result<&[u8], WheelError>),
-) -> Result<Archive, WheelError> {
+pub fn each_binary_member(wheel: &[u8], each: &mut OnMember<'_>) -> Result<Archive, WheelError> {
     each_binary_member_within(wheel, MEMBER_LIMIT, each)
 }
 
@@ -54,7 +53,7 @@ pub fn each_binary_member(
 pub fn each_binary_member_within(
     wheel: &[u8],
     limit: u64,
-    each: &mut dyn FnMut(&str, Result<&[u8], WheelError>),
+    each: &mut OnMember<'_>,
 ) -> Result<Archive, WheelError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(wheel))?;
     for index in 0..archive.len() {
@@ -121,27 +120,6 @@ fn symlink(target: &[u8]) -> WheelError {
     WheelError::Symlink { target }
 }
 
-/// Reads a member to its end, up to `limit`, never trusting the declared
-/// size for an allocation.
 fn inflate(reader: &mut dyn Read, declared: u64, limit: u64) -> Result<Bytes<'static>, WheelError> {
-    let mut limited = reader.take(limit + 1);
-    let mut head = Vec::with_capacity(usize::try_from(declared).unwrap_or(0).min(IN_MEMORY_LIMIT));
-    (&mut limited)
-        .take(IN_MEMORY_LIMIT as u64 + 1)
-        .read_to_end(&mut head)?;
-    let too_large = || WheelError::TooLarge { declared, limit };
-    if head.len() as u64 > limit {
-        return Err(too_large());
-    }
-    if head.len() <= IN_MEMORY_LIMIT {
-        return Ok(Bytes::Owned(head));
-    }
-    let mut spill = tempfile::tempfile()?;
-    spill.write_all(&head)?;
-    let head = head.len() as u64;
-    let written = head + io::copy(&mut limited, &mut spill)?;
-    if written > limit {
-        return Err(too_large());
-    }
-    Ok(Bytes::map(&spill)?)
+    Bytes::read_to_end(reader, declared, limit)?.ok_or(WheelError::TooLarge { declared, limit })
 }
