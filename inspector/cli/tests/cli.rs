@@ -255,3 +255,28 @@ fn explain_prints_every_checks_documentation() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("no check named `no-such-check`"));
 }
+
+#[test]
+fn a_device_is_refused_and_a_pipe_is_read() {
+    let output = extinspect(["/dev/zero"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("cannot read: not a regular file (a character device)"),
+        "{}",
+        stdout(&output)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("limited_abi3.pyd");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let bytes = std::fs::read(fixture("win_amd64", "limited_abi3.pyd")).unwrap();
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, bytes).unwrap())
+    };
+    let output = extinspect([fifo.as_os_str(), "--abi3-min".as_ref(), "3.8".as_ref()]);
+    writer.join().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("limited_abi3.pyd (pe, x86_64"), "{}", stdout(&output));
+}
