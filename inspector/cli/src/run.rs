@@ -4,6 +4,8 @@
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use checks::{FileKind, FileReport, Options, Severity};
 use serde::Serialize;
@@ -83,7 +85,18 @@ pub fn inspect_paths_with(
 
 /// How one binary's bytes become a report; the run loop takes it as a
 /// parameter so a test can prove what happens when it panics.
-type Inspect = dyn Fn(String, &str, &[u8], Option<&naming::WheelName>, &Options) -> FileReport;
+type Inspect =
+    dyn Fn(String, &str, &[u8], Option<&naming::WheelName>, &Options) -> FileReport + Sync;
+
+/// What a worker tells the thread that keeps the reports in order.
+enum Event {
+    Started(usize),
+    Done(usize, Inspected),
+}
+
+/// The reports of one command-line candidate, and whether it could not be
+/// read from disk at all.
+type Inspected = (Vec<FileReport>, bool);
 
 fn inspect_all(
     paths: &[PathBuf],
@@ -91,52 +104,54 @@ fn inspect_all(
     progress: &mut dyn FnMut(Step<'_>),
     inspect: &Inspect,
 ) -> Outcome {
-    let mut files = Vec::new();
-    let mut io_error = false;
     let candidates = input::collect(paths);
     progress(Step::Found(candidates.len()));
-    for candidate in candidates {
-        if let Candidate::Found(Source::File(path) | Source::Wheel(path)) = &candidate {
-            progress(Step::Inspecting(path));
+    // Files are independent: one worker per core, each taking the next
+    // candidate; reports are put back in command-line order.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(candidates.len());
+    let next = AtomicUsize::new(0);
+    let mut slots: Vec<Option<Inspected>> = (0..candidates.len()).map(|_| None).collect();
+    let (events, received) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let events = events.clone();
+            let (next, candidates) = (&next, &candidates);
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(candidate) = candidates.get(index) else {
+                        break;
+                    };
+                    let _ = events.send(Event::Started(index));
+                    let done = inspect_candidate(candidate, options, inspect);
+                    let _ = events.send(Event::Done(index, done));
+                }
+            });
         }
-        match candidate {
-            Candidate::Failed { path, error } => {
-                io_error = true;
-                files.push(checks::unreadable(
-                    display(&path),
-                    &format!("cannot read: {error}"),
-                ));
+        drop(events);
+        for event in received {
+            match event {
+                Event::Started(index) => {
+                    if let Candidate::Found(Source::File(path) | Source::Wheel(path)) =
+                        &candidates[index]
+                    {
+                        progress(Step::Inspecting(path));
+                    }
+                }
+                Event::Done(index, done) => {
+                    slots[index] = Some(done);
+                    progress(Step::Inspected);
+                }
             }
-            Candidate::Found(Source::File(path)) => match Bytes::open(&path) {
-                Ok(bytes) => files.push(guarded(display(&path), |label| {
-                    inspect(label, &file_name(&path), &bytes, None, options)
-                })),
-                Err(e) => {
-                    io_error = true;
-                    files.push(checks::unreadable(
-                        display(&path),
-                        &format!("cannot read: {e}"),
-                    ));
-                }
-            },
-            Candidate::Found(Source::Wheel(path)) => match Bytes::open(&path) {
-                Ok(bytes) => {
-                    let name = file_name(&path);
-                    let label = display(&path);
-                    files.extend(guarded_many(label.clone(), || {
-                        wheel_reports(&label, &name, &bytes, options, inspect)
-                    }));
-                }
-                Err(e) => {
-                    io_error = true;
-                    files.push(checks::unreadable(
-                        display(&path),
-                        &format!("cannot open wheel: {e}"),
-                    ));
-                }
-            },
         }
-        progress(Step::Inspected);
+    });
+    let mut files = Vec::new();
+    let mut io_error = false;
+    for (reports, unreadable) in slots.into_iter().flatten() {
+        files.extend(reports);
+        io_error |= unreadable;
     }
     let summary = summarise(&files);
     Outcome {
@@ -144,6 +159,50 @@ fn inspect_all(
         files,
         summary,
         io_error,
+    }
+}
+
+fn inspect_candidate(candidate: &Candidate, options: &Options, inspect: &Inspect) -> Inspected {
+    match candidate {
+        Candidate::Failed { path, error } => (
+            vec![checks::unreadable(
+                display(path),
+                &format!("cannot read: {error}"),
+            )],
+            true,
+        ),
+        Candidate::Found(Source::File(path)) => match Bytes::open(path) {
+            Ok(bytes) => (
+                vec![guarded(display(path), |label| {
+                    inspect(label, &file_name(path), &bytes, None, options)
+                })],
+                false,
+            ),
+            Err(e) => (
+                vec![checks::unreadable(
+                    display(path),
+                    &format!("cannot read: {e}"),
+                )],
+                true,
+            ),
+        },
+        Candidate::Found(Source::Wheel(path)) => match Bytes::open(path) {
+            Ok(bytes) => {
+                let name = file_name(path);
+                let label = display(path);
+                let reports = guarded_many(label.clone(), || {
+                    wheel_reports(&label, &name, &bytes, options, inspect)
+                });
+                (reports, false)
+            }
+            Err(e) => (
+                vec![checks::unreadable(
+                    display(path),
+                    &format!("cannot open wheel: {e}"),
+                )],
+                true,
+            ),
+        },
     }
 }
 

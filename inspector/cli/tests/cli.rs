@@ -278,5 +278,9 @@ fn a_device_is_refused_and_a_pipe_is_read() {
     let output = extinspect([fifo.as_os_str(), "--abi3-min".as_ref(), "3.8".as_ref()]);
     writer.join().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    assert!(stdout(&output).contains("limited_abi3.pyd (pe, x86_64"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("limited_abi3.pyd (pe, x86_64"),
+        "{}",
+        stdout(&output)
+    );
 }
