@@ -242,10 +242,9 @@ fn wheel_reports(
     inspect: &Inspect,
 ) -> Vec<FileReport> {
     let tags = naming::parse_wheel_filename(file_name);
-    let mut files = Vec::new();
-    let archive = wheel::each_binary_member(bytes, &mut |member, contents| {
+    let archive = wheel::map_binary_members(bytes, &|member, contents| {
         let member_label = format!("{label}!{}", printable(member));
-        files.push(match contents {
+        match contents {
             Ok(contents) => {
                 let name = member.rsplit('/').next().unwrap_or(member);
                 guarded(member_label, |label| {
@@ -253,21 +252,24 @@ fn wheel_reports(
                 })
             }
             Err(e) => checks::unreadable(member_label, &e.to_string()),
-        });
+        }
     });
     match archive {
         // One copy of a twice-named member is inspected; which one an
         // installer keeps is the archive's problem, reported on the wheel.
-        Ok(archive) if archive.duplicate_names => files.push(checks::unreadable(
-            label.to_owned(),
-            "the central directory names a member more than once; installers keep whichever they write last",
-        )),
-        Ok(_) => {}
+        Ok(mut archive) => {
+            if archive.duplicate_names {
+                archive.members.push(checks::unreadable(
+                    label.to_owned(),
+                    "the central directory names a member more than once; installers keep whichever they write last",
+                ));
+            }
+            archive.members
+        }
         // A wheel that opens but is not a zip is a broken artifact, like a
         // broken binary, not an I/O error.
-        Err(e) => files.push(checks::unreadable(label.to_owned(), &e.to_string())),
+        Err(e) => vec![checks::unreadable(label.to_owned(), &e.to_string())],
     }
-    files
 }
 
 /// Runs one file's inspection so that a panic in it, which is a bug in

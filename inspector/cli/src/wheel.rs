@@ -3,6 +3,7 @@
 //! or a duplicate name is only a label; one member is in memory at a time.
 
 use std::io::{self, Cursor, Read};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use thiserror::Error;
 use zip::CompressionMethod;
@@ -31,49 +32,103 @@ pub const MEMBER_LIMIT: u64 = 1 << 30;
 /// temporary file; see [`Bytes::read_to_end`].
 pub use crate::mapped::IN_MEMORY_LIMIT;
 
-/// What [`each_binary_member`] calls for each member: its name, and its
+/// What [`map_binary_members`] calls for each member: its name, and its
 /// contents or why they could not be read.
-pub type OnMember<'a> = dyn FnMut(&str, Result<&[u8], WheelError>) + 'a;
+pub type OnMember<'a, T> = dyn Fn(&str, Result<&[u8], WheelError>) -> T + Sync + 'a;
 
 /// What the wheel as a whole says about itself, besides its members.
-pub struct Archive {
+pub struct Archive<T> {
+    /// What `each` returned for every member whose name looks like a shared
+    /// object, in central-directory order.
+    pub members: Vec<T>,
     /// The central directory names some member more than once: installers
     /// keep whichever they write last, and only one copy is inspected.
     pub duplicate_names: bool,
 }
 
 /// Calls `each` with the name and contents of every member whose name looks
-/// like a shared object, in central-directory order.
-pub fn each_binary_member(wheel: &[u8], each: &mut OnMember<'_>) -> Result<Archive, WheelError> {
-    each_binary_member_within(wheel, MEMBER_LIMIT, each)
+/// like a shared object. Members are read on every core, each worker with
+/// its own view of the archive; the results keep the archive's order.
+pub fn map_binary_members<T: Send>(
+    wheel: &[u8],
+    each: &OnMember<'_, T>,
+) -> Result<Archive<T>, WheelError> {
+    map_binary_members_within(wheel, MEMBER_LIMIT, each)
 }
 
-/// [`each_binary_member`] with another cut-off than [`MEMBER_LIMIT`] for
+/// [`map_binary_members`] with another cut-off than [`MEMBER_LIMIT`] for
 /// what one member may inflate to.
-pub fn each_binary_member_within(
-    wheel: &[u8],
+pub fn map_binary_members_within<'w, T: Send>(
+    wheel: &'w [u8],
     limit: u64,
-    each: &mut OnMember<'_>,
-) -> Result<Archive, WheelError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(wheel))?;
+    each: &OnMember<'_, T>,
+) -> Result<Archive<T>, WheelError> {
+    let archive = zip::ZipArchive::new(Cursor::new(wheel))?;
+    let mut wanted = Vec::new();
     for index in 0..archive.len() {
         let name = match archive.name_for_index(index) {
             Some(Ok(name)) => name.into_owned(),
             Some(Err(e)) => {
-                each(&format!("#{index}"), Err(e.into()));
+                wanted.push((index, format!("#{index}"), Some(e)));
                 continue;
             }
             None => continue,
         };
-        if name.ends_with('/') || !crate::input::is_binary_name(&name) {
-            continue;
-        }
-        match member(&mut archive, index, wheel, limit) {
-            Ok(bytes) => each(&name, Ok(&bytes)),
-            Err(e) => each(&name, Err(e)),
+        if !name.ends_with('/') && crate::input::is_binary_name(&name) {
+            wanted.push((index, name, None));
         }
     }
+    let wanted = &wanted;
+    let read = |archive: &mut zip::ZipArchive<Cursor<&'w [u8]>>, slot: usize| {
+        let (index, name, unnamed) = &wanted[slot];
+        if let Some(e) = unnamed {
+            return each(name, Err(WheelError::Zip(e.clone())));
+        }
+        match member(archive, *index, wheel, limit) {
+            Ok(bytes) => each(name, Ok(&bytes)),
+            Err(e) => each(name, Err(e)),
+        }
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(wanted.len());
+    let members = if workers <= 1 {
+        let mut archive = archive.clone();
+        (0..wanted.len())
+            .map(|slot| read(&mut archive, slot))
+            .collect()
+    } else {
+        let next = AtomicUsize::new(0);
+        let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    let mut archive = archive.clone();
+                    let (next, read) = (&next, &read);
+                    scope.spawn(move || {
+                        let mut done = Vec::new();
+                        loop {
+                            let slot = next.fetch_add(1, Ordering::Relaxed);
+                            if slot >= wanted.len() {
+                                break done;
+                            }
+                            done.push((slot, read(&mut archive, slot)));
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|handle| match handle.join() {
+                    Ok(done) => done,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        });
+        done.sort_by_key(|(slot, _)| *slot);
+        done.into_iter().map(|(_, result)| result).collect()
+    };
     Ok(Archive {
+        members,
         duplicate_names: archive.has_duplicate_names(),
     })
 }

@@ -236,13 +236,16 @@ fn a_member_inflating_past_the_limit_is_cut_off_whatever_it_declares() {
     );
     assert!(wheel.len() < 1 << 20);
     let read = |wheel: &[u8]| {
-        let mut seen = Vec::new();
-        extinspect::wheel::each_binary_member_within(wheel, 32 << 20, &mut |name, bytes| {
-            let bytes = bytes.map(|b| b.len()).map_err(|e| e.to_string());
-            seen.push((name.to_string(), bytes));
-        })
-        .unwrap();
-        seen
+        let archive =
+            extinspect::wheel::map_binary_members_within(wheel, 32 << 20, &|name, bytes| {
+                (
+                    name.to_string(),
+                    bytes.map(|b| b.len()).map_err(|e| e.to_string()),
+                )
+            })
+            .unwrap();
+        assert!(!archive.duplicate_names);
+        archive.members
     };
     let clean = ("pkg/limited_abi3.pyd".to_string(), Ok(pyd().len()));
     assert_eq!(
