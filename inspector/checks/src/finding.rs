@@ -17,11 +17,22 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// Symbol, library and member names come from the file and can hold any
+    /// byte: a newline would forge a report line and an escape sequence
+    /// would drive the terminal, so control characters in the message
+    /// become U+FFFD. `symbols` keeps the names as they are.
     pub fn new(meta: &CheckMeta, message: impl Into<String>) -> Self {
+        let mut message = message.into();
+        if message.chars().any(char::is_control) {
+            message = message
+                .chars()
+                .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+                .collect();
+        }
         Finding {
             check: meta.id,
             severity: meta.severity,
-            message: message.into(),
+            message,
             symbols: Vec::new(),
         }
     }
@@ -33,5 +44,18 @@ impl Finding {
     {
         self.symbols = symbols.into_iter().map(Into::into).collect();
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::unreadable_file::UnreadableFile;
+
+    use super::*;
+
+    #[test]
+    fn a_message_stays_one_line_and_cannot_drive_the_terminal() {
+        let finding = Finding::new(&UnreadableFile::META, "name a\nb\x1b[31mred\r");
+        assert_eq!(finding.message, "name a\u{FFFD}b\u{FFFD}[31mred\u{FFFD}");
     }
 }
