@@ -14,6 +14,11 @@ pub enum BinaryError {
     /// (object file, static archive, core dump, ...).
     #[error("unsupported {format} file type: {detail}")]
     Unsupported { format: Format, detail: String },
+    /// Reading the file went past one of the bounds in [`crate::limits`]
+    /// (too many slices, table entries or bytes of names); the parse was
+    /// cut off there, so nothing is reported about the rest of the file.
+    #[error("{format} file exceeds a safety limit: {detail}; inspection cut off")]
+    Limit { format: Format, detail: String },
 }
 
 impl BinaryError {
@@ -35,9 +40,9 @@ impl BinaryError {
     pub fn format(&self) -> Option<Format> {
         match self {
             BinaryError::NotABinary { .. } => None,
-            BinaryError::Malformed { format, .. } | BinaryError::Unsupported { format, .. } => {
-                Some(*format)
-            }
+            BinaryError::Malformed { format, .. }
+            | BinaryError::Unsupported { format, .. }
+            | BinaryError::Limit { format, .. } => Some(*format),
         }
     }
 }

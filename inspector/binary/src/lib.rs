@@ -2,10 +2,16 @@
 //!
 //! [`parse`] reads the bytes of a file into a [`Binary`]. Everything that
 //! differs between the formats stays in one module per format; the checks
-//! built on this crate only ever see the types in [`model`].
+//! built on this crate only ever see the types in [`model`]. However the
+//! bytes are made, a parse stays within the bounds in [`limits`].
+
+use std::collections::BTreeSet;
+use std::collections::btree_map::{BTreeMap, Entry};
 
 mod elf;
 mod error;
+mod exports_trie;
+pub mod limits;
 mod macho;
 pub mod model;
 mod pe;
@@ -14,40 +20,75 @@ mod sniff;
 pub use error::BinaryError;
 pub use model::{Arch, Binary, Format, Import, Reach, Slice, Symbol};
 
-/// Reads an ELF, Mach-O or PE file. Never panics, whatever the bytes.
+use limits::Budget;
+
+/// Reads an ELF, Mach-O or PE file. Never panics, whatever the bytes, and
+/// never reads more than [`limits`] allow: past them it returns
+/// [`BinaryError::Limit`].
 pub fn parse(data: &[u8]) -> Result<Binary, BinaryError> {
     match sniff::kind(data)? {
-        sniff::Kind::Elf => elf::parse(data),
-        sniff::Kind::MachO => macho::parse(data),
-        sniff::Kind::MachOFat => macho::parse_fat(data),
-        sniff::Kind::Pe => pe::parse(data),
+        sniff::Kind::Elf => elf::parse(data, &mut Budget::new(Format::Elf)),
+        sniff::Kind::MachO => macho::parse(data, &mut Budget::new(Format::Macho)),
+        sniff::Kind::MachOFat => macho::parse_fat(data, &mut Budget::new(Format::Macho)),
+        sniff::Kind::Pe => pe::parse(data, &mut Budget::new(Format::Pe)),
     }
 }
 
-/// Sorts by name and keeps one symbol per name: the most reachable one,
-/// since a name the loader can find is what matters to every check.
-pub(crate) fn finish_symbols(mut symbols: Vec<Symbol>) -> Vec<Symbol> {
-    fn rank(reach: Reach) -> u8 {
-        match reach {
-            Reach::Exported => 0,
-            Reach::Hidden => 1,
-            Reach::NotInExportTable => 2,
-            Reach::Local => 3,
+/// The defined symbols of a slice, one per name: the most reachable one,
+/// since a name the loader can find is what matters to every check. Names
+/// are kept once as they are read, so a table repeating one name keeps one.
+#[derive(Default)]
+pub(crate) struct Symbols(BTreeMap<String, Reach>);
+
+impl Symbols {
+    pub(crate) fn add(&mut self, name: String, reach: Reach) {
+        fn rank(reach: Reach) -> u8 {
+            match reach {
+                Reach::Exported => 0,
+                Reach::Hidden => 1,
+                Reach::NotInExportTable => 2,
+                Reach::Local => 3,
+            }
+        }
+        match self.0.entry(name) {
+            Entry::Vacant(entry) => {
+                entry.insert(reach);
+            }
+            Entry::Occupied(mut entry) => {
+                if rank(reach) < rank(*entry.get()) {
+                    entry.insert(reach);
+                }
+            }
         }
     }
-    symbols.sort_by(|a, b| a.name.cmp(&b.name).then(rank(a.reach).cmp(&rank(b.reach))));
-    symbols.dedup_by(|later, first| later.name == first.name);
-    symbols
+
+    /// Sorted by name.
+    pub(crate) fn finish(self) -> Vec<Symbol> {
+        self.0
+            .into_iter()
+            .map(|(name, reach)| Symbol { name, reach })
+            .collect()
+    }
 }
 
-pub(crate) fn finish_imports(mut imports: Vec<Import>) -> Vec<Import> {
-    imports
-        .sort_by(|a, b| (&a.name, &a.library, &a.version).cmp(&(&b.name, &b.library, &b.version)));
-    imports.dedup();
-    imports
-}
+/// The undefined symbols of a slice, each (name, library, version) once.
+#[derive(Default)]
+pub(crate) struct Imports(BTreeSet<(String, Option<String>, Option<String>)>);
 
-/// Symbol names are bytes; the view holds text.
-pub(crate) fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+impl Imports {
+    pub(crate) fn add(&mut self, name: String, library: Option<String>, version: Option<String>) {
+        self.0.insert((name, library, version));
+    }
+
+    /// Sorted by name, then library, then version.
+    pub(crate) fn finish(self) -> Vec<Import> {
+        self.0
+            .into_iter()
+            .map(|(name, library, version)| Import {
+                name,
+                library,
+                version,
+            })
+            .collect()
+    }
 }

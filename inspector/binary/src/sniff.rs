@@ -16,10 +16,9 @@ pub(crate) fn kind(data: &[u8]) -> Result<Kind, BinaryError> {
     let kind = match data {
         [0x7f, b'E', b'L', b'F', ..] => Kind::Elf,
         [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..] => Kind::MachO,
-        // Java class files share the fat magic; their next word is the class
-        // version (45 and up), where a fat header has a small slice count.
-        [0xca, 0xfe, 0xba, 0xbe | 0xbf, a, b, c, d, ..]
-            if u32::from_be_bytes([*a, *b, *c, *d]) < 45 =>
+        [0xca, 0xfe, 0xba, 0xbf, ..] => Kind::MachOFat,
+        [0xca, 0xfe, 0xba, 0xbe, a, b, c, d, ..]
+            if !java_version([*a, *b, *c, *d]) || first_slice_is_macho(data) =>
         {
             Kind::MachOFat
         }
@@ -31,6 +30,34 @@ pub(crate) fn kind(data: &[u8]) -> Result<Kind, BinaryError> {
         }
     };
     Ok(kind)
+}
+
+/// Java class files share the 32-bit fat magic; their next word is the
+/// class version, minor (0 to 3, or 0xffff for preview features) then major
+/// (45 for Java 1.1, 69 for Java 25), where a fat header has its slice
+/// count. A count that is no Java version is left to the fat parser, which
+/// reports an absurd one as a limit rather than calling it a class file.
+fn java_version([a, b, c, d]: [u8; 4]) -> bool {
+    let minor = u16::from_be_bytes([a, b]);
+    let major = u16::from_be_bytes([c, d]);
+    (45..=255).contains(&major) && (minor <= 3 || minor == 0xffff)
+}
+
+/// For a count that could be a Java version: whether the first `fat_arch`
+/// names a slice that starts like a Mach-O (or an archive), which a class
+/// file's constant pool does not.
+fn first_slice_is_macho(data: &[u8]) -> bool {
+    let Some(&[a, b, c, d]) = data.get(16..20) else {
+        return false;
+    };
+    let offset = u32::from_be_bytes([a, b, c, d]) as usize;
+    // Thin magics only: asking `kind` could come back here.
+    data.get(offset..).is_some_and(|slice| {
+        matches!(
+            slice,
+            [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..]
+        ) || slice.starts_with(b"!<arch>\n")
+    })
 }
 
 /// Whether a slice of a fat file is itself a thin Mach-O, or else what it is.
