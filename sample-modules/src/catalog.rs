@@ -170,20 +170,34 @@ impl Sample {
 /// Every sample in the corpus, C first, each group sorted by id.
 pub fn catalog() -> Result<Vec<Sample>, BuildError> {
     let root = source_root();
-    let mut samples = Vec::new();
-    for path in sorted_entries(&root.join("c"))? {
-        if path.extension().is_some_and(|e| e == "c") {
-            let text = read(&path)?;
-            let header = c_header(&text).ok_or_else(|| missing_header(&path))?;
-            samples.push(parse(&path, stem(&path), Language::C, &header)?);
-        }
-    }
+    let mut samples = c_samples(&root.join("c"))?;
     for dir in sorted_entries(&root.join("pyo3"))? {
         let lib = dir.join("src/lib.rs");
         if lib.is_file() {
             let text = read(&lib)?;
             let header = rust_header(&text).ok_or_else(|| missing_header(&lib))?;
             samples.push(parse(&lib, stem(&dir), Language::Pyo3, &header)?);
+        }
+    }
+    Ok(samples)
+}
+
+/// The hostile samples (`hostile/*.c`), sorted by id: modules that attack
+/// the harness itself (they fork, daemonise, write into their home) rather
+/// than show a bug the harness reports. They are not in the corpus: tests
+/// that import every sample outside the harness must not start their
+/// processes. [`crate::build_hostile`] builds them.
+pub fn hostile_catalog() -> Result<Vec<Sample>, BuildError> {
+    c_samples(&source_root().join("hostile"))
+}
+
+fn c_samples(dir: &Path) -> Result<Vec<Sample>, BuildError> {
+    let mut samples = Vec::new();
+    for path in sorted_entries(dir)? {
+        if path.extension().is_some_and(|e| e == "c") {
+            let text = read(&path)?;
+            let header = c_header(&text).ok_or_else(|| missing_header(&path))?;
+            samples.push(parse(&path, stem(&path), Language::C, &header)?);
         }
     }
     Ok(samples)
@@ -549,8 +563,19 @@ mod tests {
     fn every_sample_in_the_tree_parses() {
         let samples = catalog().unwrap();
         assert!(samples.iter().any(|s| s.language == Language::C));
-        let mut ids: Vec<_> = samples.iter().map(|s| s.id.as_str()).collect();
+        let hostile = hostile_catalog().unwrap();
+        assert!(!hostile.is_empty());
+        let mut ids: Vec<_> = samples
+            .iter()
+            .chain(&hostile)
+            .map(|s| s.id.as_str())
+            .collect();
+        ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), samples.len(), "sample ids must be unique");
+        assert_eq!(
+            ids.len(),
+            samples.len() + hostile.len(),
+            "sample ids must be unique"
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use interpreters::Interpreter;
 
-use crate::catalog::{Language, Sample, catalog};
+use crate::catalog::{Language, Sample, catalog, hostile_catalog};
 use crate::{BuildError, fingerprint, native, pyo3};
 
 /// Where corpora are built unless told otherwise: `$EXTINSPECT_SAMPLES_DIR`, else
@@ -51,17 +51,37 @@ impl Corpus {
 /// outputs whose inputs have not changed. Safe to call from several threads and
 /// processes at once: they take turns on a lock in the directory.
 pub fn build(interpreter: &Interpreter, root: &Path) -> Result<Corpus, BuildError> {
+    build_samples(
+        catalog()?,
+        interpreter,
+        root,
+        &root.join(interpreter.build_key()),
+    )
+}
+
+/// Builds the hostile samples ([`crate::hostile_catalog`]) `interpreter`
+/// supports into `root/hostile/<build key>/`, as [`build`] builds the corpus.
+pub fn build_hostile(interpreter: &Interpreter, root: &Path) -> Result<Corpus, BuildError> {
+    let dir = root.join("hostile").join(interpreter.build_key());
+    build_samples(hostile_catalog()?, interpreter, root, &dir)
+}
+
+fn build_samples(
+    samples: Vec<Sample>,
+    interpreter: &Interpreter,
+    root: &Path,
+    dir: &Path,
+) -> Result<Corpus, BuildError> {
     if !interpreter.can_build_extensions() {
         return Err(BuildError::NoHeaders {
             interpreter: interpreter.to_string(),
         });
     }
-    let dir = root.join(interpreter.build_key());
-    let _lock = fingerprint::lock_dir(&dir)?;
+    let _lock = fingerprint::lock_dir(dir)?;
 
     let mut wanted: Vec<Sample> = Vec::new();
     let mut skipped = Vec::new();
-    for sample in catalog()? {
+    for sample in samples {
         match unsupported_reason(&sample, interpreter) {
             Some(reason) => skipped.push((sample, reason)),
             None => wanted.push(sample),
@@ -69,18 +89,18 @@ pub fn build(interpreter: &Interpreter, root: &Path) -> Result<Corpus, BuildErro
     }
     let (c, rust): (Vec<&Sample>, Vec<&Sample>) =
         wanted.iter().partition(|s| s.language == Language::C);
-    let mut modules = native::build(&c, interpreter, &dir)?;
+    let mut modules = native::build(&c, interpreter, dir)?;
     if !rust.is_empty() {
         modules.extend(pyo3::build(
             &rust,
             interpreter,
-            &dir,
+            dir,
             &root.join("pyo3-target"),
         )?);
     }
     Ok(Corpus {
         interpreter: interpreter.clone(),
-        dir,
+        dir: dir.to_path_buf(),
         modules,
         skipped,
     })

@@ -5,6 +5,8 @@ use std::fmt::Write;
 
 use crate::catalog::{Expected, Language, Sample, VersionRange};
 
+/// The corpus `samples`, then the hostile samples of the tree
+/// ([`crate::hostile_catalog`]).
 pub fn samples_markdown(samples: &[Sample]) -> String {
     let mut out = String::from(
         "# The sample corpus\n\n\
@@ -14,8 +16,28 @@ pub fn samples_markdown(samples: &[Sample]) -> String {
          every interpreter found and proves against it (`tests/tests/c_samples.rs`, \
          `tests/tests/pyo3_samples.rs`). Each source file's header says what the inspector and \
          the harness must report; a harness finding with versions after it, such as \
-         `(3.12+)`, is expected on those versions only.\n\n\
-         | sample | module | language | Python | inspector must report | harness must report |\n\
+         `(3.12+)`, is expected on those versions only.\n\n",
+    );
+    table(&mut out, samples);
+    sections(&mut out, samples, "##");
+    let hostile = crate::hostile_catalog().unwrap_or_else(|e| panic!("{e}"));
+    out.push_str(
+        "\n## Hostile samples\n\n\
+         Modules that attack the harness itself rather than show a bug it reports: they \
+         leave processes running, write into their home directory. They are built on \
+         demand (`sample_modules::build_hostile`) and are not part of the corpus, since the \
+         tests that import every sample outside the harness must not start their processes; \
+         `tests/tests/harness_hostile.rs` runs the harness on them \
+         ([`security.md`](security.md)).\n\n",
+    );
+    table(&mut out, &hostile);
+    sections(&mut out, &hostile, "###");
+    out
+}
+
+fn table(out: &mut String, samples: &[Sample]) {
+    out.push_str(
+        "| sample | module | language | Python | inspector must report | harness must report |\n\
          |---|---|---|---|---|---|\n",
     );
     for s in samples {
@@ -33,6 +55,9 @@ pub fn samples_markdown(samples: &[Sample]) -> String {
             module = s.module,
         );
     }
+}
+
+fn sections(out: &mut String, samples: &[Sample], level: &str) {
     for s in samples {
         let source = s
             .source
@@ -41,11 +66,10 @@ pub fn samples_markdown(samples: &[Sample]) -> String {
             .display();
         let _ = write!(
             out,
-            "\n## {}\n\n`sample-modules/{source}`\n\n{}\n",
+            "\n{level} {}\n\n`sample-modules/{source}`\n\n{}\n",
             s.id, s.description
         );
     }
-    out
 }
 
 /// `3.8–3.13`, or `3.12+`.

@@ -15,8 +15,10 @@ mod native;
 mod pyo3;
 mod toolchain;
 
-pub use catalog::{Expected, Language, Mode, Sample, VersionRange, catalog, source_root};
-pub use corpus::{BuiltModule, Corpus, build, default_root};
+pub use catalog::{
+    Expected, Language, Mode, Sample, VersionRange, catalog, hostile_catalog, source_root,
+};
+pub use corpus::{BuiltModule, Corpus, build, build_hostile, default_root};
 pub use docs::samples_markdown;
 pub use error::BuildError;
 pub use foreign::{Arch, ForeignCorpus, ForeignFixture, Format, build_foreign};

@@ -175,8 +175,14 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(0)
         }
-        Command::Check(args) => check(*args),
-        Command::Pytest(args) => pytest(args),
+        Command::Check(args) => {
+            stop_children_on_termination();
+            check(*args)
+        }
+        Command::Pytest(args) => {
+            stop_children_on_termination();
+            pytest(args)
+        }
         Command::ReinitHost { args } => Ok(harness::host_main(&args).clamp(0, 255) as u8),
     }
 }
@@ -217,6 +223,11 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         Step::Finished => progress.finished(),
     });
     progress.finish();
+    // What could not be run or read, one line each on stderr whatever the
+    // format (the report says it again in its place).
+    for line in extharness::render::harness_errors(&report) {
+        eprintln!("extharness: {line}");
+    }
     extharness::gatekeep::apply(&mut report, &mut gate);
     let gate_report = match gate.finish(report.summary.harness_errors == 0) {
         Ok(report) => report,
@@ -499,6 +510,14 @@ fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
             "{flag} must be a positive number of seconds, at most {WEEK}"
         ))
     }
+}
+
+/// Before any thread starts: Ctrl-C, SIGTERM and SIGHUP kill every child
+/// and what it started (their sessions are their own, so the signal would
+/// not reach them) before the harness dies of the signal. Not in the
+/// reinit host, whose embedded interpreters keep their own signal handling.
+fn stop_children_on_termination() {
+    harness::stop_children_on_termination();
 }
 
 /// This very binary is the reinit scenario's embedding host.

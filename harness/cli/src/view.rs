@@ -32,7 +32,11 @@ pub fn view(report: &Report, gate: &Gate, gate_report: &GateReport) -> Run {
     let mut notices = gate_report.notices();
     notices.extend(report.interpreter_errors.iter().map(|e| Notice {
         level: checks::Severity::Error,
-        message: format!("cannot use {}: {}", e.python.display(), e.reason),
+        message: format!(
+            "cannot use the interpreter {}: {}",
+            e.python.display(),
+            e.reason
+        ),
         file: None,
         line: None,
     }));

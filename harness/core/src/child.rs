@@ -3,8 +3,11 @@
 //! The module under test is hostile by assumption: it may crash the
 //! interpreter, hang, fork, daemonise or flood its output. The harness must
 //! survive all of that and still learn what happened, so the child gets its
-//! own process group (one `killpg` reaches everything it started), no core
-//! dumps (a crash scenario must not litter the disk), an exact environment
+//! own session and process group (one `killpg` reaches everything it started
+//! that stayed in the group, and [`crate::reaper`] what left it), resource
+//! limits ([`Limits`]: no core dumps, so a crash scenario does not litter the
+//! disk; address space, CPU time and open files, so a runaway module fails
+//! in its own process instead of taking the machine), an exact environment
 //! (scenarios must be reproducible), and every output channel is drained on
 //! its own thread with a cap (a chatty child can neither block on a full pipe
 //! nor exhaust our memory). Side channels on fds 3, 4 and 5 keep the probe's
@@ -22,6 +25,8 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::reaper;
+
 /// What to start. The environment is exactly `env` (the parent's is not inherited).
 #[derive(Debug, Clone)]
 pub struct ChildSpec {
@@ -30,6 +35,139 @@ pub struct ChildSpec {
     pub env: Vec<(OsString, OsString)>,
     pub cwd: PathBuf,
     pub timeout: Duration,
+    /// Resource limits, set between fork and exec ([`Limits::for_timeout`]
+    /// for the harness's defaults).
+    pub limits: Limits,
+}
+
+/// A child's resource limits (`setrlimit`). Core dumps are always off. A
+/// limit is only ever lowered: one above the harness's own hard limit is
+/// clamped to it, so `ulimit -H` before the run lowers them all. `None`
+/// leaves the limit as the harness has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Limits {
+    /// `RLIMIT_AS`, in bytes: past it, `malloc` and `mmap` fail (Python
+    /// raises `MemoryError`, C code that does not check gets NULL).
+    pub address_space: Option<u64>,
+    /// `RLIMIT_CPU`, in seconds of CPU time (all threads together): past
+    /// it the kernel sends SIGXCPU, and SIGKILL [`CPU_GRACE`] seconds later.
+    pub cpu_seconds: Option<u64>,
+    /// `RLIMIT_NOFILE`: the highest file descriptor number plus one; past
+    /// it `open`, `socket`, `pipe`... fail with EMFILE.
+    pub open_files: Option<u64>,
+}
+
+/// The floor of the default address-space limit: what a multi-threaded
+/// process reserves without using it (8 MiB per thread stack, 64 MiB per
+/// glibc malloc arena, up to 8 arenas per core) stays far below it.
+pub const ADDRESS_SPACE_FLOOR: u64 = 8 << 30;
+/// The default limit of open files: far more than any import or workload
+/// needs, far fewer than the millions a descriptor leak in a loop reaches.
+pub const OPEN_FILES: u64 = 4096;
+/// CPU seconds a child gets on top of its wall-clock limit on every core.
+pub const CPU_MARGIN: u64 = 10;
+/// Seconds from SIGXCPU (which a process may catch) to SIGKILL.
+pub const CPU_GRACE: u64 = 5;
+
+impl Limits {
+    /// No limit but core dumps.
+    pub const NONE: Limits = Limits {
+        address_space: None,
+        cpu_seconds: None,
+        open_files: None,
+    };
+
+    /// The harness's limits for a child with this wall-clock limit:
+    ///
+    /// - address space: the machine's physical memory, at least
+    ///   [`ADDRESS_SPACE_FLOOR`] (8 GiB). A runaway allocation fails in the
+    ///   child before it can take more than the machine has; address space
+    ///   reserved and never touched (thread stacks, malloc arenas, a debug
+    ///   build's bigger objects, each own-GIL subinterpreter's allocator)
+    ///   never comes near it.
+    /// - CPU time: the wall-clock limit times the cores this process may
+    ///   run on, plus [`CPU_MARGIN`]. The wall clock always ends a child
+    ///   first, however many threads it keeps busy; the CPU limit is the
+    ///   backstop for what outlives the harness's watch (a process left
+    ///   running if the harness itself is killed).
+    /// - open files: [`OPEN_FILES`] (4096).
+    pub fn for_timeout(timeout: Duration) -> Limits {
+        let cores = thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        let cpu = (timeout.as_secs_f64() * cores).ceil() as u64 + CPU_MARGIN;
+        Limits {
+            address_space: Some(physical_memory().max(ADDRESS_SPACE_FLOOR)),
+            cpu_seconds: Some(cpu),
+            open_files: Some(OPEN_FILES),
+        }
+    }
+
+    /// The limits a child really gets: each clamped to this process's hard limit.
+    pub fn effective(&self) -> Limits {
+        Limits {
+            address_space: clamp(libc::RLIMIT_AS, self.address_space),
+            cpu_seconds: clamp(libc::RLIMIT_CPU, self.cpu_seconds),
+            open_files: clamp(libc::RLIMIT_NOFILE, self.open_files),
+        }
+    }
+
+    /// `(resource, soft, hard)` for setrlimit, core dumps included.
+    fn settings(&self) -> Vec<(Resource, libc::rlim_t, libc::rlim_t)> {
+        let effective = self.effective();
+        let mut settings = vec![(libc::RLIMIT_CORE, 0, 0)];
+        if let Some(bytes) = effective.address_space {
+            settings.push((libc::RLIMIT_AS, bytes, bytes));
+        }
+        if let Some(seconds) = effective.cpu_seconds {
+            let hard = seconds
+                .saturating_add(CPU_GRACE)
+                .min(hard_limit(libc::RLIMIT_CPU).unwrap_or(u64::MAX));
+            settings.push((libc::RLIMIT_CPU, seconds, hard));
+        }
+        if let Some(files) = effective.open_files {
+            settings.push((libc::RLIMIT_NOFILE, files, files));
+        }
+        settings
+    }
+}
+
+/// The type of `setrlimit`'s first argument, which glibc and musl spell differently.
+#[cfg(target_env = "gnu")]
+type Resource = libc::__rlimit_resource_t;
+#[cfg(not(target_env = "gnu"))]
+type Resource = libc::c_int;
+
+/// `RLIM_INFINITY` as `None`.
+fn hard_limit(resource: Resource) -> Option<u64> {
+    // SAFETY: getrlimit writes into the local.
+    let mut limit: libc::rlimit = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrlimit(resource, &mut limit) } != 0
+        || limit.rlim_max == libc::RLIM_INFINITY
+    {
+        return None;
+    }
+    Some(limit.rlim_max)
+}
+
+fn clamp(resource: Resource, wanted: Option<u64>) -> Option<u64> {
+    match (wanted, hard_limit(resource)) {
+        (Some(wanted), Some(hard)) => Some(wanted.min(hard)),
+        (wanted, _) => wanted,
+    }
+}
+
+/// The machine's physical memory in bytes (0 when unknown).
+pub fn physical_memory() -> u64 {
+    // SAFETY: sysconf only reads configuration.
+    let (pages, size) = unsafe {
+        (
+            libc::sysconf(libc::_SC_PHYS_PAGES),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
+    if pages <= 0 || size <= 0 {
+        return 0;
+    }
+    (pages as u64).saturating_mul(size as u64)
 }
 
 /// How the child ended.
@@ -60,6 +198,10 @@ pub struct ChildOutput {
     pub stdout: Captured,
     pub stderr: Captured,
     pub duration: Duration,
+    /// The CPU time the child used (user and system, its reaped children included).
+    pub cpu: Duration,
+    /// The limits it ran under, as applied ([`Limits::effective`]).
+    pub limits: Limits,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -99,8 +241,9 @@ pub const REPORT_CAP: usize = 64 << 20;
 pub const FAULT_CAP: usize = 1 << 20;
 /// A crash record is 64 frames and the library map, tens of KiB.
 pub const NATIVE_CAP: usize = 1 << 20;
-/// After the group is killed, pipes only stay open if a descendant escaped the
-/// group (setsid). We cannot reach it, so we stop waiting for EOF after this.
+/// After the group is killed and the strays swept, pipes stay open only if
+/// a descendant escaped even the sweep (one that cannot die at once, or a
+/// harness that is not the subreaper); we stop waiting for EOF after this.
 pub const READER_GRACE: Duration = Duration::from_secs(2);
 
 /// Runs the child to its end (or the timeout) and collects everything it wrote.
@@ -114,6 +257,7 @@ pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
         native_w.as_raw_fd(),
     );
 
+    let limits = spec.limits.settings();
     let mut cmd = Command::new(&spec.program);
     cmd.args(&spec.args)
         .env_clear()
@@ -121,10 +265,10 @@ pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
         .current_dir(&spec.cwd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    // SAFETY: runs between fork and exec; it only calls dup2 and setrlimit,
-    // which are async-signal-safe, and touches no memory shared with the parent.
+        .stderr(Stdio::piped());
+    // SAFETY: runs between fork and exec; it only calls dup2, setsid and
+    // setrlimit, which are async-signal-safe, and reads `limits`, computed
+    // before the fork, without allocating.
     unsafe {
         cmd.pre_exec(move || {
             // The sources are all >= 10, so none can be clobbered by another
@@ -138,19 +282,28 @@ pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
                     return Err(io::Error::last_os_error());
                 }
             }
-            let none = libc::rlimit {
-                rlim_cur: 0,
-                rlim_max: 0,
-            };
-            if libc::setrlimit(libc::RLIMIT_CORE, &none) == -1 {
+            // A session of its own, hence a group of its own (its id is the
+            // child's pid) and no controlling terminal: every descendant
+            // stays in this session unless it starts another, which the
+            // reaper then recognises as not the harness's.
+            if libc::setsid() == -1 {
                 return Err(io::Error::last_os_error());
+            }
+            for &(resource, soft, hard) in &limits {
+                let limit = libc::rlimit {
+                    rlim_cur: soft,
+                    rlim_max: hard,
+                };
+                if libc::setrlimit(resource, &limit) == -1 {
+                    return Err(io::Error::last_os_error());
+                }
             }
             Ok(())
         });
     }
 
     let start = Instant::now();
-    let mut child = cmd.spawn().map_err(|source| ChildError::Spawn {
+    let mut child = reaper::spawn(&mut cmd).map_err(|source| ChildError::Spawn {
         program: spec.program.clone(),
         cwd: spec.cwd.clone(),
         source,
@@ -192,7 +345,8 @@ pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
     }
     if let Err(source) = started {
         kill_group();
-        let _ = child.wait();
+        let _ = reaper::reap(pid);
+        reaper::sweep(reaper::Scope::Ended(pid));
         return Err(ChildError::Thread {
             program: spec.program.clone(),
             source,
@@ -212,10 +366,15 @@ pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
     // Descendants may still hold fds 1-5; nothing the module started may
     // outlive the scenario, and the readers need EOF.
     kill_group();
-    let status = child.wait().map_err(|source| ChildError::Wait {
+    let reaped = reaper::reap(pid);
+    // What left the group: handed to us as its parents died.
+    reaper::sweep(reaper::Scope::Ended(pid));
+    let (status, cpu) = reaped.map_err(|source| ChildError::Wait {
         program: spec.program.clone(),
         source,
     })?;
+    drop(child); // reaped above; its pipes were taken
+    let status = std::process::ExitStatus::from_raw(status);
 
     let deadline = Instant::now() + READER_GRACE;
     for _ in 0..streams.len() {
@@ -254,6 +413,8 @@ pub fn run(spec: &ChildSpec) -> Result<ChildOutput, ChildError> {
         stdout,
         stderr,
         duration: end.saturating_duration_since(start),
+        cpu,
+        limits: spec.limits.effective(),
     })
 }
 
@@ -371,6 +532,7 @@ mod tests {
             env: vec![("PATH".into(), "/usr/bin:/bin".into())],
             cwd: dir.path().to_path_buf(),
             timeout,
+            limits: Limits::for_timeout(timeout),
         };
         (spec, dir)
     }
@@ -513,18 +675,183 @@ mod tests {
     }
 
     #[test]
-    fn escaped_descendant_does_not_hang_run() {
+    fn an_escaped_descendant_is_killed_and_does_not_hang_run() {
         let t = Instant::now();
+        // A new session, as a daemon makes: out of reach of killpg, and
+        // holding the child's stdout.
         let out = sh("setsid sleep 30 & sleep 0.5; echo $! >&3; exit 0");
-        let pid = reported_pid(&out);
-        unsafe { libc::kill(pid, libc::SIGKILL) };
         assert_eq!(out.ending, Ending::Exited { code: 0 });
         assert!(t.elapsed() < Duration::from_secs(10));
+        assert_swept(reported_pid(&out));
     }
 
     #[test]
-    fn no_core_dumps() {
-        assert_eq!(sh("ulimit -c").stdout.bytes, b"0\n");
+    fn a_double_forked_daemon_is_killed_on_time_out() {
+        // The subshell starts `setsid sleep` and exits: the sleep is an
+        // orphan in a session of its own, handed to this process.
+        let out = sh_timeout(
+            "(setsid sleep 30 & echo $! >&3); sleep 30",
+            Duration::from_millis(500),
+        );
+        assert_eq!(out.ending, Ending::TimedOut);
+        assert!(reaper::is_subreaper());
+        assert_swept(reported_pid(&out));
+    }
+
+    /// `pid`, in a session of its own, is gone once a run ends: at once
+    /// when no other child is running, else at the run's final sweep
+    /// (other tests run children alongside).
+    fn assert_swept(pid: libc::pid_t) {
+        reaper::sweep(reaper::Scope::All);
+        let gone = is_gone(pid);
+        if !gone {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+        assert!(gone, "{pid} survived");
+    }
+
+    #[test]
+    fn a_session_and_group_of_its_own() {
+        // `ps`-free: the child's own stat line, fields 5 and 6 (group, session).
+        let out = sh("cut -d' ' -f5,6 /proc/$$/stat; echo $$");
+        let text = String::from_utf8_lossy(&out.stdout.bytes);
+        let mut lines = text.lines();
+        let ids = lines.next().expect("group and session");
+        let pid = lines.next().expect("pid");
+        assert_eq!(ids, format!("{pid} {pid}"));
+    }
+
+    /// `/proc/self/limits` as `cat` sees it: name -> (soft, hard).
+    fn limits_seen(limits: Limits) -> std::collections::HashMap<String, (String, String)> {
+        let (mut s, _dir) = spec("/bin/cat", &["/proc/self/limits"], Duration::from_secs(20));
+        s.limits = limits;
+        let out = run(&s).expect("run");
+        let text = String::from_utf8_lossy(&out.stdout.bytes).into_owned();
+        text.lines()
+            .skip(1)
+            .filter_map(|line| {
+                // "Max cpu time              130                  135                  seconds"
+                let name = line.get(..26)?.trim().to_string();
+                let mut values = line[26..].split_whitespace();
+                Some((
+                    name,
+                    (values.next()?.to_string(), values.next()?.to_string()),
+                ))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_limit_is_applied() {
+        let limits = Limits {
+            address_space: Some(3 << 30),
+            cpu_seconds: Some(77),
+            open_files: Some(321),
+        };
+        let seen = limits_seen(limits);
+        let pair = |a: u64, b: u64| (a.to_string(), b.to_string());
+        assert_eq!(seen["Max core file size"], pair(0, 0));
+        assert_eq!(seen["Max address space"], pair(3 << 30, 3 << 30));
+        assert_eq!(seen["Max cpu time"], pair(77, 77 + CPU_GRACE));
+        assert_eq!(seen["Max open files"], pair(321, 321));
+    }
+
+    #[test]
+    fn the_defaults_follow_the_timeout_and_the_machine() {
+        let limits = Limits::for_timeout(Duration::from_secs(60));
+        let cores = thread::available_parallelism().unwrap().get() as u64;
+        assert_eq!(limits.cpu_seconds, Some(60 * cores + CPU_MARGIN));
+        assert_eq!(limits.open_files, Some(OPEN_FILES));
+        let memory = physical_memory();
+        assert!(memory > 0);
+        assert_eq!(limits.address_space, Some(memory.max(ADDRESS_SPACE_FLOOR)));
+        let seen = limits_seen(limits);
+        let effective = limits.effective();
+        assert_eq!(
+            seen["Max address space"].0,
+            effective.address_space.unwrap().to_string()
+        );
+        assert_eq!(
+            seen["Max cpu time"].0,
+            effective.cpu_seconds.unwrap().to_string()
+        );
+        // Nothing but core dumps without limits.
+        let none = limits_seen(Limits::NONE);
+        assert_eq!(none["Max core file size"].0, "0");
+    }
+
+    #[test]
+    fn a_limit_is_never_raised_past_the_hard_limit() {
+        let hard = hard_limit(libc::RLIMIT_NOFILE);
+        let wanted = Limits {
+            open_files: Some(u64::MAX - 1),
+            ..Limits::NONE
+        };
+        assert_eq!(
+            wanted.effective().open_files,
+            Some(hard.unwrap_or(u64::MAX - 1))
+        );
+    }
+
+    #[test]
+    fn the_cpu_limit_ends_a_busy_child_with_sigxcpu() {
+        let (mut s, _dir) = spec(
+            "/bin/sh",
+            &["-c", "while :; do :; done"],
+            Duration::from_secs(30),
+        );
+        s.limits.cpu_seconds = Some(1);
+        let t = Instant::now();
+        let out = run(&s).expect("run");
+        assert_eq!(
+            out.ending,
+            Ending::Signaled {
+                signal: libc::SIGXCPU,
+                name: "SIGXCPU".into()
+            }
+        );
+        assert!(t.elapsed() < Duration::from_secs(15));
+        assert!(out.cpu >= Duration::from_millis(900), "{:?}", out.cpu);
+        assert_eq!(out.limits.cpu_seconds, Some(1));
+    }
+
+    /// The distribution's Python, for the limits only an allocation or a
+    /// descriptor loop shows.
+    fn python(code: &str, limits: Limits) -> ChildOutput {
+        let (mut s, _dir) = spec(
+            "/usr/bin/python3",
+            &["-I", "-c", code],
+            Duration::from_secs(30),
+        );
+        s.limits = limits;
+        run(&s).expect("run")
+    }
+
+    #[test]
+    fn past_the_address_space_limit_allocations_fail() {
+        let limits = Limits {
+            address_space: Some(512 << 20),
+            ..Limits::NONE
+        };
+        let out = python("bytearray(1 << 30)", limits);
+        assert_eq!(out.ending, Ending::Exited { code: 1 });
+        let stderr = String::from_utf8_lossy(&out.stderr.bytes);
+        assert!(stderr.contains("MemoryError"), "{stderr}");
+    }
+
+    #[test]
+    fn past_the_open_files_limit_descriptors_run_out() {
+        let limits = Limits {
+            open_files: Some(64),
+            ..Limits::NONE
+        };
+        let out = python(
+            "import os\nfor _ in range(100): os.open('/dev/null', 0)",
+            limits,
+        );
+        assert_eq!(out.ending, Ending::Exited { code: 1 });
+        let stderr = String::from_utf8_lossy(&out.stderr.bytes);
+        assert!(stderr.contains("Too many open files"), "{stderr}");
     }
 
     #[test]

@@ -7,12 +7,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use interpreters::Interpreter;
-use tempfile::TempDir;
 use thiserror::Error;
 
-use crate::child::{self, ChildOutput, ChildSpec, Ending};
+use crate::child::{self, ChildOutput, ChildSpec, Ending, Limits};
 use crate::native;
 use crate::probe::{self, Config, Target, Workload};
+use crate::reaper::PrivateDir;
 use crate::reinit::HostCommand;
 use crate::scenario::Scenario;
 use crate::verdict::Run;
@@ -57,7 +57,7 @@ impl Settings {
 
 #[derive(Debug, Error)]
 pub enum ExecuteError {
-    #[error("cannot prepare a private directory: {0}")]
+    #[error("cannot prepare a private directory in {dir}: {0}", dir = temp_root().display())]
     Prepare(#[from] std::io::Error),
     #[error(transparent)]
     Child(#[from] child::ChildError),
@@ -92,15 +92,21 @@ pub fn execute(
         env: child_env(dir.path())?,
         cwd: dir.path().to_path_buf(),
         timeout: settings.timeout,
+        limits: Limits::for_timeout(settings.timeout),
     };
     Ok(finish(child::run(&spec)?, target))
+}
+
+/// Where private directories are made: `$TMPDIR`, else `/tmp`.
+pub(crate) fn temp_root() -> std::path::PathBuf {
+    std::env::temp_dir()
 }
 
 /// A private directory for one child: its `HOME`, `TMPDIR` and working
 /// directory, so whatever the module writes lands in a directory removed
 /// afterwards.
-pub(crate) fn private_dir() -> std::io::Result<TempDir> {
-    tempfile::Builder::new().prefix("extharness-").tempdir()
+pub(crate) fn private_dir() -> std::io::Result<PrivateDir> {
+    PrivateDir::new("extharness-")
 }
 
 /// The whole environment of a child: nothing of the user's, and the crash
@@ -150,5 +156,6 @@ pub(crate) fn finish(output: ChildOutput, target: &Target) -> Run {
         fault: String::from_utf8_lossy(&output.fault).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr.bytes).into_owned(),
         duration: output.duration,
+        limits: output.limits,
     }
 }

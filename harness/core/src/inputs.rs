@@ -7,9 +7,9 @@ use std::path::{Component, Path, PathBuf};
 
 use extinspect::input::{self, Candidate, Source};
 use naming::{Platform, parse_filename, parse_wheel_filename};
-use tempfile::TempDir;
 
 use crate::probe::Target;
+use crate::reaper::PrivateDir;
 use crate::select::{Build, build_of, not_runnable};
 
 /// One module to check, or why it cannot be.
@@ -27,7 +27,7 @@ pub struct ModuleInput {
 /// (removed when this is dropped).
 pub struct Inputs {
     pub modules: Vec<ModuleInput>,
-    _extracted: Vec<TempDir>,
+    _extracted: Vec<PrivateDir>,
 }
 
 /// No wheel member, and no wheel in all, is written past these sizes: a
@@ -41,6 +41,7 @@ pub fn gather(paths: &[PathBuf], names: &[String], init: Option<&str>) -> Inputs
     for candidate in input::collect(paths) {
         match candidate {
             Candidate::Failed { path, error } => {
+                let error = unreadable(&path, error);
                 modules.push(failed(path.display().to_string(), error))
             }
             Candidate::Found(Source::File(path)) => modules.push(file_module(&path, init)),
@@ -122,9 +123,14 @@ fn described(
     init: Option<&str>,
     placement: Placement,
 ) -> ModuleInput {
-    let bytes = match fs::read(&path) {
+    let bytes = match open_regular(&path).and_then(|mut file| {
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read: {e}"))?;
+        Ok(bytes)
+    }) {
         Ok(bytes) => bytes,
-        Err(e) => return failed(display, format!("cannot read: {e}")),
+        Err(error) => return failed(display, error),
     };
     let file_name = path
         .file_name()
@@ -210,18 +216,68 @@ fn wheel_abi3_min(wheel: &Path) -> Option<(u32, u32)> {
         .min()
 }
 
+/// Opens `path` for reading if it is a regular file: a named pipe would
+/// block the harness forever (nobody writes to it), a device would never
+/// end. Opened without blocking, then asked what it is.
+fn open_regular(path: &Path) -> Result<fs::File, String> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+        .map_err(|e| unreadable(path, e.to_string()))?;
+    let kind = file
+        .metadata()
+        .map_err(|e| format!("cannot read: {e}"))?
+        .file_type();
+    let what = if kind.is_file() {
+        return Ok(file);
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else {
+        "not a regular file"
+    };
+    Err(format!("cannot read: it is {what}, not a file"))
+}
+
+/// Why `path` could not be read, from the error opening it: a symbolic
+/// link whose target does not exist says so.
+fn unreadable(path: &Path, error: String) -> String {
+    if let Ok(meta) = fs::symlink_metadata(path)
+        && meta.file_type().is_symlink()
+        && fs::metadata(path).is_err()
+    {
+        let target = fs::read_link(path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        return format!("cannot read: a symbolic link to {target}, which does not exist");
+    }
+    match error.strip_prefix("cannot read: ") {
+        Some(_) => error,
+        None => format!("cannot read: {error}"),
+    }
+}
+
 /// Extracts a wheel into a private temporary directory. Members whose
 /// names would land outside it (`../`, absolute paths) and symbolic links
 /// are skipped; sizes are capped. Returns the binary members' paths,
 /// relative to the directory.
-fn extract(wheel: &Path) -> Result<(TempDir, Vec<PathBuf>), String> {
-    let file = fs::File::open(wheel).map_err(|e| format!("cannot open wheel: {e}"))?;
+fn extract(wheel: &Path) -> Result<(PrivateDir, Vec<PathBuf>), String> {
+    let file = open_regular(wheel)?;
     let mut archive =
         zip::ZipArchive::new(file).map_err(|e| format!("not a readable zip archive: {e}"))?;
-    let dir = tempfile::Builder::new()
-        .prefix("extharness-wheel-")
-        .tempdir()
-        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let root = std::env::temp_dir();
+    let dir = PrivateDir::new("extharness-wheel-")
+        .map_err(|e| format!("cannot create a directory in {}: {e}", root.display()))?;
+    let into = dir.path().display().to_string();
     let mut members = Vec::new();
     let mut total = 0u64;
     for index in 0..archive.len() {
@@ -243,12 +299,14 @@ fn extract(wheel: &Path) -> Result<(TempDir, Vec<PathBuf>), String> {
             continue;
         }
         let out = dir.path().join(&relative);
+        let cannot =
+            |e: std::io::Error| format!("cannot extract {} into {into}: {e}", relative.display());
         if let Some(parent) = out.parent() {
-            fs::create_dir_all(parent).map_err(|e| format!("cannot extract: {e}"))?;
+            fs::create_dir_all(parent).map_err(cannot)?;
         }
-        let mut writer = fs::File::create(&out).map_err(|e| format!("cannot extract: {e}"))?;
-        let written = std::io::copy(&mut (&mut entry).take(MEMBER_LIMIT + 1), &mut writer)
-            .map_err(|e| format!("cannot extract {}: {e}", relative.display()))?;
+        let mut writer = fs::File::create(&out).map_err(cannot)?;
+        let written =
+            std::io::copy(&mut (&mut entry).take(MEMBER_LIMIT + 1), &mut writer).map_err(cannot)?;
         total += written;
         if written > MEMBER_LIMIT || total > WHEEL_LIMIT {
             return Err(format!(
@@ -262,4 +320,60 @@ fn extract(wheel: &Path) -> Result<(TempDir, Vec<PathBuf>), String> {
     }
     members.sort();
     Ok((dir, members))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(path: &Path) -> String {
+        let inputs = gather(&[path.to_path_buf()], &[], None);
+        let [module] = inputs.modules.as_slice() else {
+            panic!("one module for {}", path.display());
+        };
+        module.error.clone().expect("an error")
+    }
+
+    #[test]
+    fn a_named_pipe_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("m.cpython-312-x86_64-linux-gnu.so");
+        let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo with a valid path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        assert_eq!(
+            error_of(&fifo),
+            "cannot read: it is a named pipe (FIFO), not a file"
+        );
+        let wheel = dir.path().join("demo-1.0-cp312-cp312-linux_x86_64.whl");
+        let name = std::ffi::CString::new(wheel.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        assert_eq!(
+            error_of(&wheel),
+            "cannot read: it is a named pipe (FIFO), not a file"
+        );
+    }
+
+    #[test]
+    fn a_dangling_symlink_says_where_it_points() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("m.so");
+        std::os::unix::fs::symlink("/nonexistent/target.so", &link).unwrap();
+        assert_eq!(
+            error_of(&link),
+            "cannot read: a symbolic link to /nonexistent/target.so, which does not exist"
+        );
+        assert_eq!(
+            error_of(Path::new("/nonexistent/m.so")),
+            "cannot read: No such file or directory (os error 2)"
+        );
+    }
+
+    #[test]
+    fn a_device_is_refused() {
+        assert_eq!(
+            error_of(Path::new("/dev/zero")),
+            "cannot read: it is a character device, not a file"
+        );
+    }
 }

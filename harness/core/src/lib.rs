@@ -12,6 +12,7 @@ mod leak;
 pub mod native;
 pub mod probe;
 pub mod pytest;
+mod reaper;
 mod reinit;
 pub mod report;
 pub use harness_rules::{registry, rules};
@@ -22,6 +23,7 @@ mod verdict;
 
 pub use execute::Settings;
 pub use probe::{Target, Workload};
+pub use reaper::stop_children_on_termination;
 pub use reinit::{HostCommand, host_main};
 pub use report::{
     Finding, InterpreterReport, ModuleReport, Outcome, PassedOver, Report, ScenarioReport,

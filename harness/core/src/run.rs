@@ -119,6 +119,9 @@ pub fn check_with(
     }
 
     let results = run_units(&units, &inputs.modules, &interpreters, options, progress);
+    // Each child's strays were killed as it ended, when they could be told
+    // apart from a running child's; what is left goes now.
+    crate::reaper::sweep(crate::reaper::Scope::All);
 
     let modules = inputs
         .modules

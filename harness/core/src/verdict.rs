@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::cause;
-use crate::child::Ending;
+use crate::child::{Ending, Limits};
 use crate::leak::{self, Measures, measure_title};
 use crate::native::{self, NativeStack};
 use crate::probe::{Event, ExcInfo};
@@ -36,6 +36,8 @@ pub struct Run {
     pub native: Option<NativeStack>,
     pub stderr: String,
     pub duration: Duration,
+    /// The resource limits it ran under, to say so when it ran into one.
+    pub limits: Limits,
 }
 
 /// Everything one scenario says.
@@ -97,8 +99,9 @@ pub fn judge(scenario: Scenario, run: &Run, context: Context) -> Judged {
             None => {
                 harness_error = true;
                 detail = Some(format!(
-                    "the interpreter {} before the probe started{}",
+                    "the interpreter {}{} before the probe started{}",
                     ending_text(&run.ending),
+                    cpu_limit_note(&run.ending, &run.limits).unwrap_or_default(),
                     tail(&run.stderr)
                         .map(|t| format!(": {t}"))
                         .unwrap_or_default()
@@ -115,6 +118,9 @@ pub fn judge(scenario: Scenario, run: &Run, context: Context) -> Judged {
     {
         harness_error = true;
         detail = Some(failure);
+    }
+    for finding in &mut findings {
+        note_limit(finding, &run.limits);
     }
     let outcome = if harness_error {
         Outcome::Error
@@ -147,6 +153,63 @@ fn ending_text(ending: &Ending) -> String {
     }
 }
 
+/// `: it used up its CPU time limit (130 s, RLIMIT_CPU)` for a child the
+/// kernel ended for its CPU time: SIGXCPU at the soft limit.
+fn cpu_limit_note(ending: &Ending, limits: &Limits) -> Option<String> {
+    match (ending, limits.cpu_seconds) {
+        (Ending::Signaled { signal, .. }, Some(seconds)) if *signal == libc::SIGXCPU => {
+            Some(format!(
+                ": it used up the CPU time the harness allows a child ({seconds} s, RLIMIT_CPU)"
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// An exception that says a resource limit ran out (`MemoryError`, ENOMEM,
+/// a thread that could not start, EMFILE) gets the limit in its message
+/// and evidence, so that it is not mistaken for a bug of the module's when
+/// the limit is what stopped it, nor the other way round.
+fn note_limit(finding: &mut Finding, limits: &Limits) {
+    let Some(exception) = finding.evidence.get("exception").and_then(Value::as_str) else {
+        return;
+    };
+    let memory = [
+        "MemoryError",
+        "Cannot allocate memory",
+        "can't start new thread",
+        "can't create new thread",
+    ];
+    let note = if memory.iter().any(|m| exception.contains(m)) {
+        limits.address_space.map(|bytes| {
+            format!(
+                "the harness limits each child's address space to {} (RLIMIT_AS)",
+                bytes_text(bytes)
+            )
+        })
+    } else if exception.contains("Too many open files") {
+        limits.open_files.map(|files| {
+            format!("the harness allows each child {files} open files (RLIMIT_NOFILE)")
+        })
+    } else {
+        None
+    };
+    if let Some(note) = note {
+        finding.message.push_str(&format!("; {note}"));
+        finding.evidence.insert("limit".into(), Value::String(note));
+    }
+}
+
+/// `8 GiB`, `512 MiB`, or bytes.
+fn bytes_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{} MiB", b >> 20),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// The last few lines of stderr, for evidence.
 pub(crate) fn tail(text: &str) -> Option<String> {
     let lines: Vec<&str> = text.trim_end().lines().collect();
@@ -174,7 +237,10 @@ fn death(scenario: Scenario, phase: &str, label: &str, run: &Run, reported: bool
             format!("exited with status {code} during finalization")
         }
         Ending::Exited { code } => format!("exited with status {code} without reporting"),
-        Ending::Signaled { name, .. } => format!("died by {name}"),
+        Ending::Signaled { name, .. } => format!(
+            "died by {name}{}",
+            cpu_limit_note(&run.ending, &run.limits).unwrap_or_default()
+        ),
         Ending::TimedOut => format!(
             "did not finish within {:.0} s and was killed",
             run.duration.as_secs_f64()
@@ -488,4 +554,114 @@ fn leaks(r: &LeaksResult, context: Context, findings: &mut Vec<Finding>) {
         context,
         findings,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(ending: Ending, events: Vec<Event>) -> Run {
+        Run {
+            ending,
+            events,
+            fault: String::new(),
+            native: None,
+            stderr: String::new(),
+            duration: Duration::from_secs(1),
+            limits: Limits {
+                address_space: Some(8 << 30),
+                cpu_seconds: Some(130),
+                open_files: Some(4096),
+            },
+        }
+    }
+
+    fn phase(name: &str) -> Event {
+        Event::Phase {
+            phase: name.into(),
+            kind: None,
+            cycle: None,
+            run: None,
+            function: None,
+            shape: None,
+        }
+    }
+
+    const CONTEXT: Context = Context {
+        references: false,
+        debug_interpreter: false,
+    };
+
+    #[test]
+    fn a_child_out_of_cpu_time_says_so() {
+        let xcpu = Ending::Signaled {
+            signal: libc::SIGXCPU,
+            name: "SIGXCPU".into(),
+        };
+        let judged = judge(
+            Scenario::Import,
+            &run(xcpu.clone(), vec![phase("import")]),
+            CONTEXT,
+        );
+        let finding = &judged.findings[0];
+        assert_eq!(finding.check, "import-crash");
+        assert_eq!(
+            finding.message,
+            "the interpreter died by SIGXCPU: it used up the CPU time the harness allows a \
+             child (130 s, RLIMIT_CPU) in phase import"
+        );
+        // Before the probe started: the scenario could not run, and says why.
+        let judged = judge(Scenario::Import, &run(xcpu, Vec::new()), CONTEXT);
+        let detail = judged.report.detail.unwrap();
+        assert!(
+            detail.contains("SIGXCPU: it used up the CPU time"),
+            "{detail}"
+        );
+    }
+
+    #[test]
+    fn an_exception_from_a_limit_names_the_limit() {
+        let import_failed = |kind: &str, message: &str| {
+            let result = serde_json::json!({
+                "imported": false,
+                "error": {"type": kind, "message": message},
+            });
+            let events = vec![phase("import"), Event::Result(result)];
+            judge(
+                Scenario::Import,
+                &run(Ending::Exited { code: 0 }, events),
+                CONTEXT,
+            )
+            .findings
+        };
+        let memory = &import_failed("MemoryError", "")[0];
+        assert!(
+            memory
+                .message
+                .ends_with("; the harness limits each child's address space to 8 GiB (RLIMIT_AS)"),
+            "{}",
+            memory.message
+        );
+        assert_eq!(
+            memory.evidence["limit"],
+            "the harness limits each child's address space to 8 GiB (RLIMIT_AS)"
+        );
+        let files = &import_failed("OSError", "[Errno 24] Too many open files")[0];
+        assert!(
+            files
+                .message
+                .ends_with("; the harness allows each child 4096 open files (RLIMIT_NOFILE)"),
+            "{}",
+            files.message
+        );
+        let other = &import_failed("RuntimeError", "no")[0];
+        assert!(!other.evidence.contains_key("limit"));
+    }
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(bytes_text(8 << 30), "8 GiB");
+        assert_eq!(bytes_text((23 << 30) + (1 << 29)), "23.5 GiB");
+        assert_eq!(bytes_text(512 << 20), "512 MiB");
+    }
 }

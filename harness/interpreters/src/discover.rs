@@ -13,7 +13,7 @@ pub struct Discovery {
     pub skipped: Vec<Skipped>,
 }
 
-/// A candidate that did not answer the probe, with the reason.
+/// A candidate that did not answer the probe, with the reason (without its path).
 #[derive(Debug, Clone)]
 pub struct Skipped {
     pub candidate: PathBuf,
@@ -67,7 +67,7 @@ pub fn discover(explicit: &[PathBuf]) -> Discovery {
             Err(err) => discovery.skipped.push(Skipped {
                 candidate,
                 origin,
-                reason: err.to_string(),
+                reason: err.reason(),
             }),
         }
     }

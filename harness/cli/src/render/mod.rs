@@ -1,7 +1,9 @@
 //! Output formats.
 
+mod errors;
 mod text;
 
+pub use errors::harness_errors;
 pub use text::{text, text_styled};
 
 /// The JSON report (`docs/harness-json.md`).

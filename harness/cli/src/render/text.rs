@@ -19,7 +19,7 @@ pub fn text_styled(report: &Report, paint: Paint) -> String {
     for passed in &report.interpreter_errors {
         let _ = writeln!(
             out,
-            "error: cannot use {}: {}",
+            "error: cannot use the interpreter {}: {}",
             passed.python.display(),
             passed.reason
         );

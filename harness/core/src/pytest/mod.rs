@@ -63,7 +63,7 @@ pub enum PytestError {
     },
     #[error("pytest collected no tests under {}", python.display())]
     NoTests { python: PathBuf },
-    #[error("cannot prepare the plugin's private directory: {0}")]
+    #[error("cannot prepare the plugin's private directory in {dir}: {0}", dir = std::env::temp_dir().display())]
     Workspace(std::io::Error),
     #[error(transparent)]
     Child(#[from] ChildError),

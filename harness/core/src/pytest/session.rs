@@ -7,18 +7,17 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use tempfile::TempDir;
-
 use super::PytestError;
 use super::protocol::{self, Config, Event};
-use crate::child::{self, ChildSpec, Ending};
+use crate::child::{self, ChildSpec, Ending, Limits};
 use crate::native::{self, NativeStack};
+use crate::reaper::PrivateDir;
 
 /// The private directory: the plugin, the probe it takes `Meter` from, the
 /// configuration and the crash handler, so that nothing of ours lands in
 /// the user's tree.
 pub struct Workspace {
-    dir: TempDir,
+    dir: PrivateDir,
     /// The `LD_PRELOAD` entry naming the crash handler in `dir`; `None` when
     /// the directory's path cannot be named there.
     preload: Option<(OsString, OsString)>,
@@ -26,10 +25,7 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new() -> Result<Workspace, PytestError> {
-        let dir = tempfile::Builder::new()
-            .prefix("extharness-pytest-")
-            .tempdir()
-            .map_err(PytestError::Workspace)?;
+        let dir = PrivateDir::new("extharness-pytest-").map_err(PytestError::Workspace)?;
         let files = [
             (format!("{}.py", protocol::PLUGIN_MODULE), protocol::PLUGIN),
             (
@@ -140,6 +136,7 @@ pub fn run(
         env: environment(workspace, launch.env),
         cwd: launch.cwd.to_path_buf(),
         timeout: limit,
+        limits: limits(limit, launch.env),
     })?;
     // Named here, while the libraries the tests loaded are still where the
     // record says. Only pytest's own death counts: a process it forked
@@ -158,6 +155,17 @@ pub fn run(
         stderr: String::from_utf8_lossy(&output.stderr.bytes).into_owned(),
         duration: output.duration,
     })
+}
+
+/// The harness's limits, but no address-space limit when the user preloads
+/// something: a sanitizer runtime (ASan, MSan, TSan) reserves terabytes of
+/// address space for its shadow memory and refuses to start under one.
+fn limits(timeout: Duration, user: &[(OsString, OsString)]) -> Limits {
+    let mut limits = Limits::for_timeout(timeout);
+    if user.iter().any(|(k, v)| k == "LD_PRELOAD" && !v.is_empty()) {
+        limits.address_space = None;
+    }
+    limits
 }
 
 /// The user's environment, with the plugin's directory first on

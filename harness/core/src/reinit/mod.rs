@@ -61,7 +61,7 @@ pub(crate) enum ReinitError {
     NoLibpython,
     #[error("the interpreter did not report its prefix, which the host needs as PYTHONHOME")]
     NoPrefix,
-    #[error("cannot prepare a private directory: {0}")]
+    #[error("cannot prepare a private directory in {dir}: {0}", dir = crate::execute::temp_root().display())]
     Prepare(#[from] std::io::Error),
     #[error(transparent)]
     Child(#[from] child::ChildError),
@@ -211,6 +211,7 @@ fn launch(
         env,
         cwd: dir.path().to_path_buf(),
         timeout: settings.timeout,
+        limits: child::Limits::for_timeout(settings.timeout),
     };
     let output = child::run(&spec)?;
     let report = records::read(&output.report);

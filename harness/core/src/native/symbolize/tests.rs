@@ -90,6 +90,7 @@ fn crash(dir: &Path, library: &Path, function: &str) -> Vec<u8> {
         env,
         cwd: run.path().to_path_buf(),
         timeout: Duration::from_secs(20),
+        limits: child::Limits::for_timeout(Duration::from_secs(20)),
     };
     let out = child::run(&spec).expect("run");
     assert!(
