@@ -134,6 +134,9 @@ impl ScenarioArg {
 }
 
 fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("extharness: {}", ci::panic_line(info));
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

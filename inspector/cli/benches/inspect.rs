@@ -161,7 +161,11 @@ fn wheels(c: &mut Criterion) {
     let (label, name, bytes) = match downloaded {
         Some(path) => {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            ("numpy", name, std::fs::read(&path).expect("reading the wheel"))
+            (
+                "numpy",
+                name,
+                std::fs::read(&path).expect("reading the wheel"),
+            )
         }
         None => match lib_dynload() {
             Some((version, dir)) => {
