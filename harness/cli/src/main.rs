@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use extharness::pytest::PytestArgs;
-use extinspect::ci::{self, Format, GateArgs, Paint, Progress};
+use extinspect::ci::{self, GateArgs, Progress};
 use harness::{HostCommand, Options, Scenario, Settings, Step, Workload};
 
 #[derive(Parser)]
@@ -240,23 +240,14 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         }
     };
     let output_file = args.gate.output_file.as_deref();
-    let view = || extharness::view::view(&report, &gate, &gate_report);
-    let rendered = match format {
-        Format::Text => {
-            let paint = Paint {
-                enabled: ci::colour_stdout(format, output_file),
-            };
-            with_lines(
-                extharness::render::text_styled(&report, paint),
-                gate_report.text_lines(),
-            )
-        }
-        Format::Json => extinspect::render::json_with_gate(&report, &gate_report),
-        Format::JsonLines => extinspect::render::json_lines(&view()),
-        Format::Sarif => extinspect::render::sarif(&view()),
-        Format::Junit => extinspect::render::junit(&view()),
-        Format::Github => extinspect::render::github(&view()),
-    };
+    let rendered = extinspect::render::in_format(
+        format,
+        output_file,
+        &report,
+        &gate_report,
+        |paint| extharness::render::text_styled(&report, paint),
+        || extharness::view::view(&report, &gate, &gate_report),
+    );
     emit(&rendered, output_file)?;
     let code = report.exit_code();
     Ok(if code == 1 && gate.writes_baseline() {
@@ -407,14 +398,6 @@ fn options(args: CheckSettings, config: &gate::Config) -> Result<Options, String
     })
 }
 
-fn with_lines(mut text: String, lines: Vec<String>) -> String {
-    for line in lines {
-        text.push_str(&line);
-        text.push('\n');
-    }
-    text
-}
-
 fn emit(text: &str, output_file: Option<&std::path::Path>) -> anyhow::Result<()> {
     ci::write_output(text, output_file).with_context(|| match output_file {
         Some(path) => format!("writing {}", path.display()),
@@ -477,23 +460,14 @@ fn pytest(args: PytestArgs) -> anyhow::Result<u8> {
     };
     let format = args.gate.format;
     let output_file = args.gate.output_file.as_deref();
-    let view = || extharness::view::view_pytest(&report, &gate, &gate_report);
-    let rendered = match format {
-        Format::Text => {
-            let paint = Paint {
-                enabled: ci::colour_stdout(format, output_file),
-            };
-            with_lines(
-                extharness::pytest::text_styled(&report, paint),
-                gate_report.text_lines(),
-            )
-        }
-        Format::Json => extinspect::render::json_with_gate(&report, &gate_report),
-        Format::JsonLines => extinspect::render::json_lines(&view()),
-        Format::Sarif => extinspect::render::sarif(&view()),
-        Format::Junit => extinspect::render::junit(&view()),
-        Format::Github => extinspect::render::github(&view()),
-    };
+    let rendered = extinspect::render::in_format(
+        format,
+        output_file,
+        &report,
+        &gate_report,
+        |paint| extharness::pytest::text_styled(&report, paint),
+        || extharness::view::view_pytest(&report, &gate, &gate_report),
+    );
     emit(&rendered, output_file)?;
     Ok(if gate.writes_baseline() {
         0

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use extinspect::ci::{self, Format, GateArgs, Paint, Progress};
+use extinspect::ci::{self, GateArgs, Progress};
 use extinspect::{Step, gatekeep, render, view};
 
 #[derive(Parser)]
@@ -126,24 +126,14 @@ fn inspect(cli: &Cli) -> anyhow::Result<u8> {
         }
     };
     let output_file = cli.gate.output_file.as_deref();
-    let rendered = match format {
-        Format::Text => {
-            let paint = Paint {
-                enabled: ci::colour_stdout(format, output_file),
-            };
-            let mut text = render::text_styled(&outcome, paint);
-            for line in report.text_lines() {
-                text.push_str(&line);
-                text.push('\n');
-            }
-            text
-        }
-        Format::Json => render::json_with_gate(&outcome, &report),
-        Format::JsonLines => render::json_lines(&view::view(&outcome, &gate, &report)),
-        Format::Sarif => render::sarif(&view::view(&outcome, &gate, &report)),
-        Format::Junit => render::junit(&view::view(&outcome, &gate, &report)),
-        Format::Github => render::github(&view::view(&outcome, &gate, &report)),
-    };
+    let rendered = render::in_format(
+        format,
+        output_file,
+        &outcome,
+        &report,
+        |paint| render::text_styled(&outcome, paint),
+        || view::view(&outcome, &gate, &report),
+    );
     ci::write_output(&rendered, output_file).with_context(|| match output_file {
         Some(path) => format!("writing {}", path.display()),
         None => "writing to stdout".to_string(),

@@ -1,8 +1,10 @@
 //! Output formats.
 
+mod in_format;
 mod json;
 mod text;
 
+pub use in_format::in_format;
 pub use json::{json, json_with_gate};
 pub use text::{text, text_styled};
 
