@@ -1,6 +1,7 @@
 //! The modules to run: extension files named or found in directories (the
 //! inspector's walk), members of wheels, and `--module` names.
 
+use extinspect::wheel::MEMBER_LIMIT;
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -30,9 +31,9 @@ pub struct Inputs {
     _extracted: Vec<PrivateDir>,
 }
 
-/// No wheel member, and no wheel in all, is written past these sizes: a
-/// zip bomb stops here instead of filling the disk.
-const MEMBER_LIMIT: u64 = 1 << 30;
+/// No wheel member (the inspector's cut-off, [`MEMBER_LIMIT`]), and no
+/// wheel in all, is written past these sizes: a zip bomb stops here instead
+/// of filling the disk.
 const WHEEL_LIMIT: u64 = 4 << 30;
 
 pub fn gather(paths: &[PathBuf], names: &[String], init: Option<&str>) -> Inputs {
@@ -220,7 +221,7 @@ fn wheel_abi3_min(wheel: &Path) -> Option<(u32, u32)> {
 /// block the harness forever (nobody writes to it), a device would never
 /// end. Opened without blocking, then asked what it is.
 fn open_regular(path: &Path) -> Result<fs::File, String> {
-    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    use std::os::unix::fs::OpenOptionsExt;
     let file = fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
@@ -230,21 +231,10 @@ fn open_regular(path: &Path) -> Result<fs::File, String> {
         .metadata()
         .map_err(|e| format!("cannot read: {e}"))?
         .file_type();
-    let what = if kind.is_file() {
+    if kind.is_file() {
         return Ok(file);
-    } else if kind.is_dir() {
-        "a directory"
-    } else if kind.is_fifo() {
-        "a named pipe (FIFO)"
-    } else if kind.is_socket() {
-        "a socket"
-    } else if kind.is_char_device() {
-        "a character device"
-    } else if kind.is_block_device() {
-        "a block device"
-    } else {
-        "not a regular file"
-    };
+    }
+    let what = extinspect::input::kind_name(kind);
     Err(format!("cannot read: it is {what}, not a file"))
 }
 

@@ -84,3 +84,24 @@ fn walk(dir: &Path, found: &mut Vec<Candidate>) {
 pub fn is_binary_name(name: &str) -> bool {
     extension_is(Path::new(name), &BINARY_EXTENSIONS)
 }
+
+/// What a path that is not a regular file is, for a one-line refusal:
+/// "a directory", "a named pipe (FIFO)", "a character device", ...
+pub fn kind_name(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a special file"
+    }
+}

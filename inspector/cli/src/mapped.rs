@@ -28,7 +28,6 @@ pub enum Bytes<'a> {
     Borrowed(&'a [u8]),
     Owned(Vec<u8>),
     Mapped(Mmap),
-    Empty,
 }
 
 impl Deref for Bytes<'_> {
@@ -39,7 +38,6 @@ impl Deref for Bytes<'_> {
             Bytes::Borrowed(bytes) => bytes,
             Bytes::Owned(bytes) => bytes,
             Bytes::Mapped(map) => map,
-            Bytes::Empty => &[],
         }
     }
 }
@@ -48,7 +46,7 @@ impl Bytes<'static> {
     /// Maps an open file read-only. An empty file has no mapping.
     pub fn map(file: &File) -> io::Result<Self> {
         if file.metadata()?.len() == 0 {
-            return Ok(Bytes::Empty);
+            return Ok(Bytes::Borrowed(&[]));
         }
         // SAFETY: the mapping is read-only and private to this process; the
         // one way it can fault (the file truncated meanwhile) is documented
@@ -67,7 +65,7 @@ impl Bytes<'static> {
         if !kind.is_fifo() {
             return Err(io::Error::other(format!(
                 "not a regular file ({})",
-                describe(kind)
+                crate::input::kind_name(kind)
             )));
         }
         Bytes::read_to_end(&mut file, 0, STREAM_LIMIT)?.ok_or_else(|| {
@@ -99,17 +97,5 @@ impl Bytes<'static> {
             return Ok(None);
         }
         Bytes::map(&spill).map(Some)
-    }
-}
-
-fn describe(kind: std::fs::FileType) -> &'static str {
-    if kind.is_char_device() {
-        "a character device"
-    } else if kind.is_block_device() {
-        "a block device"
-    } else if kind.is_socket() {
-        "a socket"
-    } else {
-        "a special file"
     }
 }

@@ -107,10 +107,12 @@ fn inspect_all(
     let candidates = input::collect(paths);
     progress(Step::Found(candidates.len()));
     // Files are independent: one worker per core, each taking the next
-    // candidate; reports are put back in command-line order.
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(candidates.len());
+    // candidate; reports are put back in command-line order. The cores the
+    // file workers leave are shared out to read a wheel's members, so the
+    // threads never outnumber the cores.
+    let cores = cores();
+    let workers = cores.min(candidates.len());
+    let member_workers = (cores / workers.max(1)).max(1);
     let next = AtomicUsize::new(0);
     let mut slots: Vec<Option<Inspected>> = (0..candidates.len()).map(|_| None).collect();
     let (events, received) = mpsc::channel();
@@ -125,7 +127,7 @@ fn inspect_all(
                         break;
                     };
                     let _ = events.send(Event::Started(index));
-                    let done = inspect_candidate(candidate, options, inspect);
+                    let done = inspect_candidate(candidate, options, member_workers, inspect);
                     let _ = events.send(Event::Done(index, done));
                 }
             });
@@ -162,7 +164,16 @@ fn inspect_all(
     }
 }
 
-fn inspect_candidate(candidate: &Candidate, options: &Options, inspect: &Inspect) -> Inspected {
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn inspect_candidate(
+    candidate: &Candidate,
+    options: &Options,
+    member_workers: usize,
+    inspect: &Inspect,
+) -> Inspected {
     match candidate {
         Candidate::Failed { path, error } => (
             vec![checks::unreadable(
@@ -191,7 +202,7 @@ fn inspect_candidate(candidate: &Candidate, options: &Options, inspect: &Inspect
                 let name = file_name(path);
                 let label = display(path);
                 let reports = guarded_many(label.clone(), || {
-                    wheel_reports(&label, &name, &bytes, options, inspect)
+                    wheel_reports(&label, &name, &bytes, options, member_workers, inspect)
                 });
                 (reports, false)
             }
@@ -230,7 +241,7 @@ pub fn inspect_wheel_bytes(
     options: &Options,
 ) -> Vec<FileReport> {
     guarded_many(label.to_owned(), || {
-        wheel_reports(label, file_name, bytes, options, &inspect_named)
+        wheel_reports(label, file_name, bytes, options, cores(), &inspect_named)
     })
 }
 
@@ -239,10 +250,11 @@ fn wheel_reports(
     file_name: &str,
     bytes: &[u8],
     options: &Options,
+    workers: usize,
     inspect: &Inspect,
 ) -> Vec<FileReport> {
     let tags = naming::parse_wheel_filename(file_name);
-    let archive = wheel::map_binary_members(bytes, &|member, contents| {
+    let archive = wheel::map_binary_members(bytes, workers, &|member, contents| {
         let member_label = format!("{label}!{}", printable(member));
         match contents {
             Ok(contents) => {

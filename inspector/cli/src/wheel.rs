@@ -47,13 +47,14 @@ pub struct Archive<T> {
 }
 
 /// Calls `each` with the name and contents of every member whose name looks
-/// like a shared object. Members are read on every core, each worker with
-/// its own view of the archive; the results keep the archive's order.
+/// like a shared object. Members are read by up to `workers` threads, each
+/// with its own view of the archive; the results keep the archive's order.
 pub fn map_binary_members<T: Send>(
     wheel: &[u8],
+    workers: usize,
     each: &OnMember<'_, T>,
 ) -> Result<Archive<T>, WheelError> {
-    map_binary_members_within(wheel, MEMBER_LIMIT, each)
+    map_binary_members_within(wheel, MEMBER_LIMIT, workers, each)
 }
 
 /// [`map_binary_members`] with another cut-off than [`MEMBER_LIMIT`] for
@@ -61,6 +62,7 @@ pub fn map_binary_members<T: Send>(
 pub fn map_binary_members_within<'w, T: Send>(
     wheel: &'w [u8],
     limit: u64,
+    workers: usize,
     each: &OnMember<'_, T>,
 ) -> Result<Archive<T>, WheelError> {
     let archive = zip::ZipArchive::new(Cursor::new(wheel))?;
@@ -89,9 +91,7 @@ pub fn map_binary_members_within<'w, T: Send>(
             Err(e) => each(name, Err(e)),
         }
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(wanted.len());
+    let workers = workers.min(wanted.len());
     let members = if workers <= 1 {
         let mut archive = archive.clone();
         (0..wanted.len())
@@ -167,11 +167,10 @@ fn slice(wheel: &[u8], (start, len): (u64, u64)) -> Option<&[u8]> {
     wheel.get(start..end)
 }
 
+/// The target is shown as it is (up to 200 bytes): a finding's message
+/// replaces control characters itself.
 fn symlink(target: &[u8]) -> WheelError {
-    let target = String::from_utf8_lossy(&target[..target.len().min(200)])
-        .chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect();
+    let target = String::from_utf8_lossy(&target[..target.len().min(200)]).into_owned();
     WheelError::Symlink { target }
 }
 

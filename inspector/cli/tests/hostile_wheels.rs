@@ -237,7 +237,7 @@ fn a_member_inflating_past_the_limit_is_cut_off_whatever_it_declares() {
     assert!(wheel.len() < 1 << 20);
     let read = |wheel: &[u8]| {
         let archive =
-            extinspect::wheel::map_binary_members_within(wheel, 32 << 20, &|name, bytes| {
+            extinspect::wheel::map_binary_members_within(wheel, 32 << 20, 2, &|name, bytes| {
                 (
                     name.to_string(),
                     bytes.map(|b| b.len()).map_err(|e| e.to_string()),
