@@ -7,14 +7,13 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 const USAGE: &str = "usage: build-samples [--python PATH]... [--root DIR] [--no-foreign]
-       build-samples --write-docs
 
 Builds the sample modules for every CPython >= 3.8 with headers that discovery
 finds (pyenv versions, python3.X[d] on PATH), or only for the --python paths,
 into DIR/<tag>-<target>/ (default: target/samples), plus the Windows and macOS
 fixtures into DIR/foreign/. Nothing is rebuilt when sources, compiler and
-interpreter are unchanged. --write-docs regenerates docs/samples.md from the
-samples' header comments.";
+interpreter are unchanged. docs/samples.md, generated from the samples' header
+comments, is written by `cargo run -p devtools -- generate`.";
 
 struct Args {
     pythons: Vec<PathBuf>,
@@ -36,13 +35,6 @@ fn parse_args() -> Result<Args> {
                 .push(it.next().context("--python needs a path")?.into()),
             Some("--root") => args.root = it.next().context("--root needs a directory")?.into(),
             Some("--no-foreign") => args.foreign = false,
-            Some("--write-docs") => {
-                let catalog = sample_modules::catalog()?;
-                let path = sample_modules::source_root().join("../docs/samples.md");
-                std::fs::write(&path, sample_modules::samples_markdown(&catalog))
-                    .with_context(|| format!("writing {}", path.display()))?;
-                std::process::exit(0);
-            }
             Some("-h" | "--help") => {
                 println!("{USAGE}");
                 std::process::exit(0);

@@ -10,7 +10,7 @@ directory, no interpreter discovery.
 
     python3 tests/bench/minimal_loop.py --python PY [--scenario S]... [--rounds N] MODULE.so
 
-Per scenario (harness/core/src/probe.py does the same imports and calls):
+Per scenario (harness/harness/src/probe.py does the same imports and calls):
 
 - import: `PY -I`, load the module by path with ExtensionFileLoader (the
   name is the file name's first part), exit with os._exit(0).

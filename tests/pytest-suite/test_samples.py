@@ -1,5 +1,5 @@
 # Tests over the sample modules for `extharness pytest`
-# (harness/cli/tests/pytest.rs): what each test must be reported as is in
+# (harness/extharness/tests/pytest.rs): what each test must be reported as is in
 # its name and comment. Order matters: the tests after the segfault must
 # still run.
 import ctypes

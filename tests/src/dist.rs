@@ -26,9 +26,8 @@ pub struct Installed {
 
 /// Builds the wheel with maturin (`--profile dev`, reusing the workspace's
 /// `target/debug`), creates a venv with `python3` and installs the wheel
-/// into it with pip, offline. Panics saying what failed: a main.rs that
-/// uses a crate inspector/dist/Cargo.toml does not list fails here, with
-/// rustc's error.
+/// into it with pip, offline. Panics saying what failed, with maturin's
+/// and rustc's errors.
 pub fn installed() -> &'static Installed {
     static INSTALLED: OnceLock<Installed> = OnceLock::new();
     INSTALLED.get_or_init(install)
@@ -102,9 +101,7 @@ fn install() -> Installed {
         .unwrap_or_else(|e| panic!("starting `{}`: {e}", describe(&build)));
     assert!(
         output.status.success(),
-        "`{}` failed ({}); `pip install maturin` if it is missing (.ci/run does), and if \
-         rustc cannot resolve a crate in a main.rs, add that crate to \
-         inspector/dist/Cargo.toml's [dependencies]:\n{}",
+        "`{}` failed ({}); `pip install maturin` if it is missing (.ci/run does):\n{}",
         describe(&build),
         output.status,
         String::from_utf8_lossy(&output.stderr)

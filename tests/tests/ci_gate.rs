@@ -10,9 +10,9 @@ mod project;
 use std::path::Path;
 use std::process::Command;
 
-use extinspect_tests::dist::{Installed, installed};
 use project::{MEMBERS, Project, run, stderr, stdout};
 use serde_json::Value;
+use tests::dist::{Installed, installed};
 
 const FORMATS: [&str; 6] = ["text", "json", "json-lines", "sarif", "junit", "github"];
 
@@ -58,7 +58,7 @@ fn snapshot(name: &str, text: &str) {
 
 fn sarif_problems(text: &str) -> Vec<String> {
     let schema_path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../inspector/output/tests/data/sarif-schema-2.1.0.json");
+        .join("../common/output/tests/data/sarif-schema-2.1.0.json");
     let schema: Value =
         serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
     let validator = jsonschema::options()

@@ -11,8 +11,8 @@ mod project;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use extinspect_tests::dist::{Installed, installed, workspace_root};
 use project::{MEMBERS, Project, run, stderr, stdout};
+use tests::dist::{Installed, installed, workspace_root};
 use yaml_rust2::{Yaml, YamlLoader};
 
 /// The fenced blocks of docs/ci.md whose first line is `# FILE`: FILE → text.

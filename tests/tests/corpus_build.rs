@@ -59,16 +59,3 @@ fn a_second_build_rebuilds_nothing() {
         .collect();
     assert_eq!(rebuilt, std::slice::from_ref(&victim.sample.id));
 }
-
-#[test]
-fn samples_doc_is_generated_from_the_headers() {
-    let catalog = sample_modules::catalog().unwrap();
-    let expected = sample_modules::samples_markdown(&catalog);
-    let path = sample_modules::source_root().join("../docs/samples.md");
-    let actual = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        actual == expected,
-        "{} is stale: run `cargo run -p sample-modules --bin build-samples -- --write-docs`",
-        path.display()
-    );
-}

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-use extinspect_tests::dist::{self, Installed, describe, succeed};
+use tests::dist::{self, Installed, describe, succeed};
 
 /// The wheel's version, from its file name (`extinspect-0.1.0-py3-...`).
 fn wheel_version(installed: &Installed) -> String {
@@ -479,8 +479,8 @@ fn cargo_install_installs_working_tools() {
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace.join("target"));
     for (package, tool) in [
-        ("inspector/cli", "extinspect"),
-        ("harness/cli", "extharness"),
+        ("inspector/extinspect", "extinspect"),
+        ("harness/extharness", "extharness"),
     ] {
         let started = Instant::now();
         // --offline: building the wheel has fetched every crate both need,

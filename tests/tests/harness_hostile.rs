@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use extinspect_tests::dist::{describe, installed};
+use tests::dist::{describe, installed};
 
 fn python() -> &'static interpreters::Interpreter {
     common::python312()

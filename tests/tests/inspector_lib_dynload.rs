@@ -9,7 +9,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use checks::{FileKind, Options, Severity};
+use checkmeta::Severity;
+use checks::{FileKind, Options};
 use interpreters::Interpreter;
 
 /// Every interpreter found, not one per ABI: Debian's 3.11 ships its own
@@ -61,7 +62,7 @@ fn every_lib_dynload_module_inspects_without_errors_and_with_llvms_init_exports(
         if !seen_dirs.insert(dir.clone()) {
             continue;
         }
-        let outcome = extinspect::inspect_paths(std::slice::from_ref(&dir), &Options::default());
+        let outcome = inspector::inspect_paths(std::slice::from_ref(&dir), &Options::default());
         assert!(
             !outcome.files.is_empty(),
             "{interpreter}: no module found in {}",
@@ -142,7 +143,7 @@ fn testmultiphase_unicode_exports_decode_to_the_names_cpythons_tests_import() {
                     .is_some_and(|n| n.starts_with("_testmultiphase."))
             })
             .collect();
-        let outcome = extinspect::inspect_paths(&files, &Options::default());
+        let outcome = inspector::inspect_paths(&files, &Options::default());
         for file in &outcome.files {
             let decoded: BTreeSet<&str> = file
                 .init_symbols

@@ -41,7 +41,7 @@ fn promised(sample: &Sample, format: &str) -> BTreeSet<String> {
 }
 
 fn found(path: &Path, options: &Options) -> Result<(String, BTreeSet<String>), String> {
-    let outcome = extinspect::inspect_paths(&[path.to_path_buf()], options);
+    let outcome = inspector::inspect_paths(&[path.to_path_buf()], options);
     let [file] = outcome.files.as_slice() else {
         return Err(format!("expected one report, got {}", outcome.files.len()));
     };
@@ -61,8 +61,7 @@ fn compare(path: &Path, sample: &Sample, failures: &mut Vec<String>) {
         Ok((format, ids)) => {
             let want = promised(sample, &format);
             if ids != want {
-                let outcome =
-                    extinspect::inspect_paths(&[path.to_path_buf()], &options_for(sample));
+                let outcome = inspector::inspect_paths(&[path.to_path_buf()], &options_for(sample));
                 failures.push(format!(
                     "{}: header promises {want:?}, found {ids:?}\n{}",
                     path.display(),
@@ -199,7 +198,7 @@ fn reports_match_snapshots() {
         for sample in &catalog {
             let paths = snapshot_paths(sample);
             assert!(!paths.is_empty(), "{}: nothing built", sample.id);
-            let outcome = extinspect::inspect_paths(&paths, &options_for(sample));
+            let outcome = inspector::inspect_paths(&paths, &options_for(sample));
             insta::assert_snapshot!(
                 format!("{}.text", sample.id),
                 stable(extinspect::render::text(&outcome))
@@ -216,7 +215,7 @@ fn reports_match_snapshots() {
             .map(|f| f.path.clone())
             .collect();
         mislabelled.sort();
-        let outcome = extinspect::inspect_paths(&mislabelled, &Options::default());
+        let outcome = inspector::inspect_paths(&mislabelled, &Options::default());
         insta::assert_snapshot!(
             "mislabelled.text",
             stable(extinspect::render::text(&outcome))

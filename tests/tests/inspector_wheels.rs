@@ -75,7 +75,7 @@ fn a_maturin_wheel_is_read_from_the_zip() {
         .map(|e| e.path())
         .collect();
 
-    let outcome = extinspect::inspect_paths(std::slice::from_ref(&wheel), &Options::default());
+    let outcome = inspector::inspect_paths(std::slice::from_ref(&wheel), &Options::default());
     let modules = extensions(&outcome.files);
     assert_eq!(modules.len(), 1, "{:#?}", outcome.files);
     let module = modules[0];
@@ -151,7 +151,7 @@ fn a_wheel_whose_tags_lie_about_its_members_is_caught() {
             ("spam-1.0.dist-info/WHEEL", b"Wheel-Version: 1.0\n"),
         ],
     );
-    let outcome = extinspect::inspect_paths(std::slice::from_ref(&wheel), &Options::default());
+    let outcome = inspector::inspect_paths(std::slice::from_ref(&wheel), &Options::default());
     let modules = extensions(&outcome.files);
     assert_eq!(modules.len(), 1, "{:#?}", outcome.files);
     let text = extinspect::render::text(&outcome);
@@ -172,7 +172,7 @@ fn a_wheel_tagged_abi3_holding_a_full_api_windows_module_is_caught() {
         "fake_abi3-1.0-cp38-abi3-win_amd64.whl",
         &[("fake_abi3.pyd", &pyd)],
     );
-    let outcome = extinspect::inspect_paths(std::slice::from_ref(&wheel), &Options::default());
+    let outcome = inspector::inspect_paths(std::slice::from_ref(&wheel), &Options::default());
     let module = extensions(&outcome.files)[0];
     let text = extinspect::render::text(&outcome);
     assert_eq!(
@@ -205,7 +205,7 @@ fn hostile_member_names_are_labels_and_nothing_is_written() {
             ("evil/bad\nname.so", b"\x7fELF"),
         ],
     );
-    let outcome = extinspect::inspect_paths(std::slice::from_ref(&wheel), &Options::default());
+    let outcome = inspector::inspect_paths(std::slice::from_ref(&wheel), &Options::default());
     let text = extinspect::render::text(&outcome);
     assert_eq!(outcome.files.len(), 3, "{text}");
     assert!(
@@ -244,7 +244,7 @@ fn a_corrupt_wheel_is_one_unreadable_file() {
     let dir = tempfile::tempdir().unwrap();
     let wheel = dir.path().join("broken-1.0-py3-none-any.whl");
     std::fs::write(&wheel, b"PK\x03\x04 this is not really a zip").unwrap();
-    let outcome = extinspect::inspect_paths(std::slice::from_ref(&wheel), &Options::default());
+    let outcome = inspector::inspect_paths(std::slice::from_ref(&wheel), &Options::default());
     assert_eq!(outcome.files.len(), 1);
     assert_eq!(outcome.files[0].kind, FileKind::Unreadable);
     assert!(!outcome.files[0].findings[0].message.contains('\n'));

@@ -11,8 +11,7 @@ use object::{Object, ObjectSymbol, SymbolFlags, elf};
 use crate::exports::SOURCE_HEADER;
 use crate::{PyVersion, TableKey};
 
-pub const REGENERATE_COMMAND: &str =
-    "cargo run -p extinspect-abi --features regenerate --bin regenerate-export-tables";
+pub const REGENERATE_COMMAND: &str = "cargo run -p devtools -- export-tables";
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {

@@ -1,7 +1,7 @@
 use serde::Serialize;
 
-use crate::check::CheckMeta;
-use crate::severity::Severity;
+use checkmeta::CheckMeta;
+use checkmeta::Severity;
 
 /// One thing a check found wrong (or worth knowing) about one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,7 +49,7 @@ impl Finding {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::unreadable_file::UnreadableFile;
+    use crate::registry::unreadable_file::UnreadableFile;
 
     use super::*;
 

@@ -9,7 +9,7 @@ use naming::{SuffixTag, WheelName};
 use crate::facts::Facts;
 use crate::finding::Finding;
 use crate::registry::CHECKS;
-use crate::rules::unreadable_file;
+use crate::registry::unreadable_file;
 use crate::subject::{Options, Subject};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -74,7 +74,7 @@ impl FileReport {
     pub fn has_errors(&self) -> bool {
         self.findings
             .iter()
-            .any(|f| f.severity == crate::severity::Severity::Error)
+            .any(|f| f.severity == checkmeta::Severity::Error)
     }
 }
 

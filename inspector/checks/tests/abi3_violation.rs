@@ -1,6 +1,7 @@
 mod common;
 
-use checks::{Options, Severity};
+use checkmeta::Severity;
+use checks::Options;
 use common::*;
 
 const CHECK: &str = "abi3-violation";

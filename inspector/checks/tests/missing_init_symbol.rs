@@ -1,7 +1,8 @@
 mod common;
 
 use binary::Arch;
-use checks::{FileKind, Severity};
+use checkmeta::Severity;
+use checks::FileKind;
 use common::*;
 
 const CHECK: &str = "missing-init-symbol";

@@ -1,6 +1,6 @@
 mod common;
 
-use checks::Severity;
+use checkmeta::Severity;
 use common::*;
 
 const CHECK: &str = "python-dll-mismatch";

@@ -1,7 +1,7 @@
 mod common;
 
 use binary::Arch;
-use checks::Severity;
+use checkmeta::Severity;
 use common::*;
 
 const CHECK: &str = "tag-arch-mismatch";

@@ -1,4 +1,5 @@
-use checks::{FileKind, Severity};
+use checkmeta::Severity;
+use checks::FileKind;
 
 #[test]
 fn one_error_finding_on_one_line() {

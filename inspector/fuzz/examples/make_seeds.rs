@@ -128,7 +128,7 @@ fn main() {
         let Some(bytes) = roots.read(path) else {
             continue;
         };
-        let selector = extinspect_fuzz::file_selector(name)
+        let selector = extinspect::fuzz::file_selector(name)
             .unwrap_or_else(|| panic!("{name} is not in src/lib.rs's tables"));
         let format = match &bytes[..4] {
             b"\x7fELF" => "elf",
@@ -217,7 +217,7 @@ fn make_wheels(roots: &Roots, out: &Path) -> usize {
     let p = |path: &str| roots.read(&format!("pyenv/{path}"));
     let mut count = 0;
     let mut emit = |file: &str, wheel: &str, abi3_min: u8, zip: Vec<u8>| {
-        let selector = extinspect_fuzz::wheel_selector(wheel)
+        let selector = extinspect::fuzz::wheel_selector(wheel)
             .unwrap_or_else(|| panic!("{wheel} is not in src/lib.rs's tables"))
             | abi3_min << 4;
         write(&out.join(file), selector, &zip);

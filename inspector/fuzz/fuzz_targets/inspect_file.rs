@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &[u8]| {
-    if let Err(failure) = extinspect_fuzz::inspect_file(input) {
+    if let Err(failure) = extinspect::fuzz::inspect_file(input) {
         panic!("{failure}");
     }
 });

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &[u8]| {
-    if let Err(failure) = extinspect_fuzz::inspect_wheel(input) {
+    if let Err(failure) = extinspect::fuzz::inspect_wheel(input) {
         panic!("{failure}");
     }
 });

@@ -106,7 +106,7 @@ impl ExportList {
     }
 }
 
-/// Kept by the `extinspect-abi` crate, which compiles it in.
+/// Kept by the `abi` crate, which compiles it in.
 fn stable_abi_tsv() -> PathBuf {
     source_root().join("../inspector/abi/data/stable_abi.tsv")
 }

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use extinspect_tests::dist::Installed;
+use tests::dist::Installed;
 
 /// The members of the demo wheel: (sample id, what the project says of it).
 pub const MEMBERS: &[&str] = &[

@@ -1,0 +1,191 @@
+//! `new-check`: the files of a new check, from the templates beside this
+//! crate, and its one line in a registry. What a check decides is the
+//! developer's to write: the templates' `todo!()`s fail until it is.
+
+use std::path::{Path, PathBuf};
+
+/// A new check's id, in kebab-case (`spam-eggs`), and what follows from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCheck {
+    pub id: String,
+    /// `Error`, `Warning` or `Info`.
+    pub severity: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("`{0}` is not a check id: lowercase words joined by `-`")]
+    BadId(String),
+    #[error("`{0}` is not a severity: Error, Warning or Info")]
+    BadSeverity(String),
+    #[error("`{0}` is taken: a check of either tool has that id")]
+    Taken(String),
+    #[error("{} exists already", .0.display())]
+    Exists(PathBuf),
+    #[error("{}: no `registry! {{ ... }}` list in it", .0.display())]
+    NoRegistry(PathBuf),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl NewCheck {
+    pub fn new(id: &str, severity: &str) -> Result<Self, Error> {
+        let words_ok = !id.is_empty()
+            && id.split('-').all(|word| {
+                !word.is_empty()
+                    && word
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
+        if !words_ok || !id.as_bytes()[0].is_ascii_lowercase() {
+            return Err(Error::BadId(id.to_string()));
+        }
+        let severity = match severity.to_ascii_lowercase().as_str() {
+            "error" => "Error",
+            "warning" => "Warning",
+            "info" => "Info",
+            _ => return Err(Error::BadSeverity(severity.to_string())),
+        };
+        let taken = checks::registry::CHECKS
+            .iter()
+            .map(|c| c.meta.id)
+            .chain(harness::checks::CHECKS.iter().map(|m| m.id))
+            .any(|known| known == id);
+        if taken {
+            return Err(Error::Taken(id.to_string()));
+        }
+        Ok(NewCheck {
+            id: id.to_string(),
+            severity: severity.to_string(),
+        })
+    }
+
+    /// `spam_eggs`: the module and file name.
+    pub fn module(&self) -> String {
+        self.id.replace('-', "_")
+    }
+
+    /// `SpamEggs`: the type whose doc comment is the check's documentation.
+    pub fn type_name(&self) -> String {
+        self.id
+            .split('-')
+            .map(|word| {
+                let mut chars = word.chars();
+                let first = chars.next().map(|c| c.to_ascii_uppercase());
+                first.into_iter().chain(chars).collect::<String>()
+            })
+            .collect()
+    }
+
+    fn fill(&self, template: &str) -> String {
+        template
+            .replace("{{id}}", &self.id)
+            .replace("{{Type}}", &self.type_name())
+            .replace("{{Severity}}", &self.severity)
+            .replace("{{summary}}", "what this check finds, in one sentence")
+    }
+}
+
+/// Writes an inspector check: its file, its test, and its line in the
+/// registry. Returns the files touched, relative to `root`.
+pub fn inspector_check(root: &Path, check: &NewCheck) -> Result<Vec<PathBuf>, Error> {
+    let module = check.module();
+    let source = PathBuf::from(format!("inspector/checks/src/registry/{module}.rs"));
+    let test = PathBuf::from(format!("inspector/checks/tests/{module}.rs"));
+    let registry = PathBuf::from("inspector/checks/src/registry/mod.rs");
+    create(
+        root,
+        &source,
+        &check.fill(include_str!("../templates/inspector_check.rs")),
+    )?;
+    create(
+        root,
+        &test,
+        &check.fill(include_str!("../templates/inspector_test.rs")),
+    )?;
+    register(root, &registry, &format!("{module}::{}", check.type_name()))?;
+    Ok(vec![source, test, registry])
+}
+
+fn create(root: &Path, relative: &Path, text: &str) -> Result<(), Error> {
+    let path = root.join(relative);
+    if path.exists() {
+        return Err(Error::Exists(relative.to_path_buf()));
+    }
+    std::fs::write(&path, text).map_err(|source| Error::Io { path, source })
+}
+
+/// Appends `entry` to the `registry! { ... }` list of the file.
+fn register(root: &Path, relative: &Path, entry: &str) -> Result<(), Error> {
+    let path = root.join(relative);
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let updated =
+        with_entry(&text, entry).ok_or_else(|| Error::NoRegistry(relative.to_path_buf()))?;
+    std::fs::write(&path, updated).map_err(|source| Error::Io { path, source })
+}
+
+/// `text` with `entry` as the last line of its `registry! { ... }` list.
+fn with_entry(text: &str, entry: &str) -> Option<String> {
+    let start = text.find("\nregistry! {\n")? + 1;
+    let end = start + text[start..].find("\n}\n")? + 1;
+    Some(format!("{}    {entry},\n{}", &text[..end], &text[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_id() {
+        let check = NewCheck::new("spam-eggs2", "warning").unwrap();
+        assert_eq!(check.module(), "spam_eggs2");
+        assert_eq!(check.type_name(), "SpamEggs2");
+        assert_eq!(check.severity, "Warning");
+    }
+
+    #[test]
+    fn bad_and_taken_ids_are_refused() {
+        for id in [
+            "",
+            "Spam",
+            "spam_eggs",
+            "-spam",
+            "spam--eggs",
+            "2spam",
+            "spam-",
+        ] {
+            assert!(
+                matches!(NewCheck::new(id, "info"), Err(Error::BadId(_))),
+                "{id}"
+            );
+        }
+        assert!(matches!(
+            NewCheck::new("private-api", "info"),
+            Err(Error::Taken(_))
+        ));
+        assert!(matches!(
+            NewCheck::new("singleton-state", "info"),
+            Err(Error::Taken(_))
+        ));
+        assert!(matches!(
+            NewCheck::new("spam", "fatal"),
+            Err(Error::BadSeverity(_))
+        ));
+    }
+
+    #[test]
+    fn the_entry_ends_the_list() {
+        let text = "x\nregistry! {\n    a::A,\n}\n\nfn f() {\n}\n";
+        assert_eq!(
+            with_entry(text, "b::B").unwrap(),
+            "x\nregistry! {\n    a::A,\n    b::B,\n}\n\nfn f() {\n}\n"
+        );
+        assert_eq!(with_entry("no list\n", "b::B"), None);
+    }
+}

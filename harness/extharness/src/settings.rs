@@ -1,0 +1,193 @@
+//! `extharness check`'s settings: the command line over the
+//! configuration's `[harness]` table over the defaults.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use harness::{HostCommand, Options, Scenario, Settings, Workload};
+
+/// The flags of `extharness check` that the configuration's `[harness]`
+/// table can give defaults for.
+#[derive(Debug, Args)]
+pub struct CheckSettings {
+    /// Check an importable module of the interpreters' environment instead.
+    #[arg(long, value_name = "NAME")]
+    pub module: Vec<String>,
+    /// Only these interpreters (repeatable); default: the configuration's
+    /// `harness.pythons`, else every one found whose version the module's
+    /// tag accepts.
+    #[arg(long, value_name = "PATH")]
+    pub python: Vec<PathBuf>,
+    /// Load the library under this name (for libraries with several init functions).
+    #[arg(long, value_name = "NAME")]
+    pub init: Option<String>,
+    /// Only these scenarios after `import` (repeatable).
+    #[arg(long, value_name = "SCENARIO", value_parser = scenario_names())]
+    pub scenario: Vec<String>,
+    /// Time limit of each child interpreter, in seconds [default: 60].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Child interpreters run at once (default: the number of cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// A Python file whose `run()` exercises the module (enables `leaks`).
+    #[arg(long, value_name = "FILE", conflicts_with = "code")]
+    pub workload: Option<PathBuf>,
+    /// Python code that exercises the module (enables `leaks`); the module is
+    /// bound to its name and to `module`.
+    #[arg(short = 'c', value_name = "CODE")]
+    pub code: Option<String>,
+    /// Unmeasured runs before measuring (re-imports and workloads) [default: 3].
+    #[arg(long)]
+    pub warmups: Option<u32>,
+    /// Measured runs (re-imports and workloads) [default: 6].
+    #[arg(long)]
+    pub runs: Option<u32>,
+    /// Never call this module-level function (NAME or module.NAME; repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub no_call: Vec<String>,
+    /// Never call this in the exercise scenario: a function (NAME,
+    /// module.NAME) or a method (Type.method); fnmatch globs, repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub no_exercise: Vec<String>,
+    /// Time limit of one call in the exercise scenario, in seconds [default: 2].
+    #[arg(long, value_name = "SECONDS")]
+    pub call_limit: Option<f64>,
+    /// Run every child with PYTHONMALLOC=debug and -X dev: buffer overruns,
+    /// use of freed memory and allocations without the GIL become findings.
+    #[arg(long)]
+    pub malloc_debug: bool,
+}
+
+/// `--scenario`'s choices, from the harness's own list.
+fn scenario_names() -> PossibleValuesParser {
+    PossibleValuesParser::new(Scenario::CHOICES.iter().map(|choice| {
+        let value = PossibleValue::new(choice.name);
+        match choice.help {
+            Some(help) => value.help(help),
+            None => value,
+        }
+    }))
+}
+
+/// The command line over the configuration over the defaults. Errors are
+/// one line, naming the configuration file when the value came from it.
+pub fn options(args: CheckSettings, config: &config::Config) -> Result<Options, String> {
+    let h = &config.harness;
+    let file = || {
+        let path = config
+            .path
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        match h.line {
+            Some(line) => format!("{path}:{line}: [harness]"),
+            None => format!("{path}: [harness]"),
+        }
+    };
+    let timeout = match (args.timeout, h.timeout) {
+        (Some(t), _) => seconds("--timeout", t)?,
+        (None, Some(t)) => seconds("timeout", t).map_err(|e| format!("{} {e}", file()))?,
+        (None, None) => Duration::from_secs(60),
+    };
+    let call_limit = match (args.call_limit, h.call_limit) {
+        (Some(t), _) => seconds("--call-limit", t)?,
+        (None, Some(t)) => seconds("call-limit", t).map_err(|e| format!("{} {e}", file()))?,
+        (None, None) => Duration::from_secs(2),
+    };
+    // The command line's workload, file or code, beats the file's.
+    let from_file = if args.code.is_some() {
+        None
+    } else {
+        h.workload.clone()
+    };
+    let workload = match (args.workload.or(from_file), args.code) {
+        (Some(path), _) => {
+            if !path.is_file() {
+                return Err(format!("the workload {} is not a file", path.display()));
+            }
+            Some(Workload::File {
+                path: std::path::absolute(&path).unwrap_or(path),
+            })
+        }
+        (None, Some(code)) => Some(Workload::Code { code }),
+        (None, None) => None,
+    };
+    let mut scenarios: Vec<Scenario> = Vec::new();
+    if !args.scenario.is_empty() {
+        for name in &args.scenario {
+            // clap accepted only the choices' names.
+            scenarios.extend(Scenario::choice(name).unwrap_or_default());
+        }
+    } else {
+        for name in h.scenarios.iter().flatten() {
+            let chosen = Scenario::choice(name)
+                .ok_or_else(|| format!("{} scenarios: no scenario named `{name}`", file()))?;
+            scenarios.extend(chosen);
+        }
+    }
+    if scenarios.is_empty() {
+        scenarios = Options::default_scenarios(workload.is_some());
+    } else if scenarios.contains(&Scenario::Leaks) && workload.is_none() {
+        return Err("the leaks scenario needs --workload FILE or -c CODE".to_string());
+    }
+    scenarios.sort();
+    scenarios.dedup();
+    let pick = |cli: Vec<String>, file: &Option<Vec<String>>| {
+        if cli.is_empty() {
+            file.clone().unwrap_or_default()
+        } else {
+            cli
+        }
+    };
+    Ok(Options {
+        pythons: if args.python.is_empty() {
+            h.pythons.clone().unwrap_or_default()
+        } else {
+            args.python
+        },
+        modules: args.module,
+        init: args.init,
+        scenarios,
+        settings: Settings {
+            warmups: args.warmups.or(h.warmups).unwrap_or(3),
+            runs: args.runs.or(h.runs).unwrap_or(6).max(1),
+            no_call: pick(args.no_call, &h.no_call),
+            workload,
+            no_exercise: pick(args.no_exercise, &h.no_exercise),
+            call_limit,
+            malloc_debug: args.malloc_debug || h.malloc_debug.unwrap_or(false),
+            host: host(),
+            ..Settings::new(timeout)
+        },
+        jobs: args.jobs.or(h.jobs).unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        }),
+    })
+}
+
+/// A time limit from the command line: positive and at most a week, which
+/// no scenario needs and past which durations and their sums overflow.
+pub fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
+    const WEEK: f64 = 7.0 * 24.0 * 3600.0;
+    if value.is_finite() && value > 0.0 && value <= WEEK {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(format!(
+            "{flag} must be a positive number of seconds, at most {WEEK}"
+        ))
+    }
+}
+
+/// This very binary is the reinit scenario's embedding host.
+fn host() -> Option<HostCommand> {
+    let program = std::env::current_exe().ok()?;
+    Some(HostCommand {
+        program,
+        args: vec!["reinit-host".into()],
+    })
+}

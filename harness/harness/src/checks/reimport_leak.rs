@@ -1,0 +1,40 @@
+checkmeta::declare_meta! {
+    /// ## What it does
+    /// Reports a module whose every re-import leaks references, memory blocks or
+    /// file descriptors. The module is removed from `sys.modules` and imported
+    /// again, cycle after cycle; after warm-up cycles the harness measures what
+    /// each cycle adds: the total reference count (debug builds only), allocated
+    /// memory blocks, and open file descriptors. It is a leak when every delta of
+    /// a measure is positive, and for file descriptors when any delta is not
+    /// zero: the rule of CPython's `regrtest -R`. The message lists the deltas
+    /// per measure and the measures the verdict rests on.
+    ///
+    /// ## Why is this bad?
+    /// Each initialisation allocates something that the end of the module
+    /// does not release. Test suites, plugin loaders and applications that
+    /// create and end interpreters grow without bound. A one-off cache shows
+    /// up once and then as zeros; growth in every cycle is a leak. Typical
+    /// causes: a C static overwritten on each exec without releasing the
+    /// previous object, module state without `m_clear`/`m_free`, a file or
+    /// socket opened in the exec slot and never closed.
+    ///
+    /// ## Example
+    /// ```c
+    /// static PyObject *table;
+    /// static int spam_exec(PyObject *m) {
+    ///     table = PyDict_New();           /* the previous dict is never released */
+    ///     return PyModule_AddObjectRef(m, "table", table);
+    /// }
+    /// ```
+    /// ```text
+    /// error[reimport-leak]: every re-import leaks: references +1 +1 +1, memory blocks +1 +1 +1, file descriptors 0 0 0 (verdict on references and memory blocks)
+    /// ```
+    ///
+    /// ## How to fix
+    /// Keep objects and resources in module state and release them in
+    /// `m_clear` and `m_free` (with `m_traverse` for the GC); if a C static
+    /// must stay, release the old object before replacing it (`Py_XSETREF`).
+    /// Check a fix with a debug build: `sys.gettotalrefcount()` around
+    /// `del sys.modules["spam"]; gc.collect(); import spam`.
+    pub struct ReimportLeak { id: "reimport-leak", severity: Error, group: Scenario }
+}

@@ -1,0 +1,179 @@
+//! What a run found, in the shape of the JSON report (`docs/harness-json.md`).
+
+use std::path::PathBuf;
+
+use checkmeta::{CheckMeta, Severity};
+use serde::Serialize;
+
+use crate::scenario::Scenario;
+
+/// The version of the JSON document's shape.
+pub const SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub check: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// Facts the message rests on: phase, signal, traceback, deltas...
+    pub evidence: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Finding {
+    pub fn new(meta: &CheckMeta, message: impl Into<String>) -> Finding {
+        Finding {
+            check: meta.id,
+            severity: meta.severity,
+            message: message.into(),
+            evidence: serde_json::Map::new(),
+        }
+    }
+
+    pub fn with(mut self, key: &str, value: impl Serialize) -> Finding {
+        if let Ok(value) = serde_json::to_value(value)
+            && !value.is_null()
+        {
+            self.evidence.insert(key.to_string(), value);
+        }
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Passed,
+    Finding,
+    /// Not run: the module does not import on this interpreter, or the
+    /// scenario needs something not given (a workload).
+    Skipped,
+    /// The harness could not run it (the interpreter is broken, the probe
+    /// failed): the run is incomplete, exit status 2.
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioReport {
+    pub name: Scenario,
+    pub outcome: Outcome,
+    pub duration_ms: u64,
+    /// The last phase the probe entered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// Why it was skipped, or what went wrong for the harness.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InterpreterReport {
+    pub python: PathBuf,
+    pub version: String,
+    pub debug: bool,
+    pub scenarios: Vec<ScenarioReport>,
+    pub findings: Vec<Finding>,
+}
+
+/// An interpreter that was considered and not used for a module.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PassedOver {
+    pub python: PathBuf,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModuleReport {
+    /// The file, `wheel.whl!member` for a wheel member, or the module name
+    /// for `--module`.
+    pub path: String,
+    /// The name the module is imported under.
+    pub module: String,
+    /// Why the module cannot run here at all (foreign format or
+    /// architecture, no interpreter accepts its tag, unreadable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_runnable: Option<String>,
+    /// The harness could not read it (exit status 2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub passed_over: Vec<PassedOver>,
+    pub interpreters: Vec<InterpreterReport>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub modules: usize,
+    pub not_runnable: usize,
+    pub scenarios: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// Scenarios the harness could not run, and unreadable inputs.
+    pub harness_errors: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub schema: u32,
+    pub modules: Vec<ModuleReport>,
+    pub summary: Summary,
+    /// Interpreters named with `--python` that could not be used.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub interpreter_errors: Vec<PassedOver>,
+}
+
+impl Report {
+    pub fn new(modules: Vec<ModuleReport>, interpreter_errors: Vec<PassedOver>) -> Report {
+        let summary = summarise(&modules, &interpreter_errors);
+        Report {
+            schema: SCHEMA,
+            modules,
+            summary,
+            interpreter_errors,
+        }
+    }
+
+    /// Counts the findings again, after a gate removed or changed some.
+    pub fn recount(&mut self) {
+        self.summary = summarise(&self.modules, &self.interpreter_errors);
+    }
+
+    /// 0 clean, 1 error findings, 2 when something could not be run or read.
+    pub fn exit_code(&self) -> i32 {
+        if self.summary.harness_errors > 0 {
+            2
+        } else if self.summary.errors > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+fn summarise(modules: &[ModuleReport], interpreter_errors: &[PassedOver]) -> Summary {
+    let mut summary = Summary {
+        modules: modules.len(),
+        harness_errors: interpreter_errors.len(),
+        ..Summary::default()
+    };
+    for module in modules {
+        summary.not_runnable += usize::from(module.not_runnable.is_some());
+        summary.harness_errors += usize::from(module.error.is_some());
+        for interpreter in &module.interpreters {
+            summary.scenarios += interpreter.scenarios.len();
+            summary.harness_errors += interpreter
+                .scenarios
+                .iter()
+                .filter(|s| s.outcome == Outcome::Error)
+                .count();
+            for finding in &interpreter.findings {
+                match finding.severity {
+                    Severity::Error => summary.errors += 1,
+                    Severity::Warning => summary.warnings += 1,
+                    Severity::Info => summary.infos += 1,
+                }
+            }
+        }
+    }
+    summary
+}

@@ -1,0 +1,56 @@
+use crate::registry::declare_check;
+use crate::facts::{Facts, Generation};
+use crate::finding::Finding;
+
+declare_check! {
+    /// ## What it does
+    /// Reports a module that creates itself with `PyModule_Create` (it imports
+    /// `PyModule_Create2`) and does not use multi-phase initialisation (it
+    /// does not import `PyModuleDef_Init`).
+    ///
+    /// ## Why is this bad?
+    /// Legacy single-phase init returns a finished module object from the
+    /// init function. CPython cannot re-run it for another interpreter, so
+    /// the module cannot be imported into subinterpreters with their own GIL
+    /// (PEP 684), is copied by `__dict__` rather than re-initialised on
+    /// re-import, and usually keeps its state in C globals shared by the
+    /// whole process. Such state survives `del sys.modules[...]` and
+    /// `Py_Finalize`, and leaks between interpreters.
+    ///
+    /// ## Example
+    /// ```c
+    /// PyMODINIT_FUNC PyInit_spam(void) { return PyModule_Create(&spam_module); }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Convert to multi-phase initialisation (PEP 489): return
+    /// `PyModuleDef_Init(&spam_module)`, move the work into a `Py_mod_exec`
+    /// slot, and move C globals into module state (`m_size`,
+    /// `PyModule_GetState`). See the "Isolating Extension Modules" HOWTO.
+    pub struct SinglePhaseInit {
+        id: "single-phase-init",
+        severity: Warning,
+        run: Some(run),
+    }
+}
+
+/// With `Py_TRACE_REFS`, `PyModule_Create` expands to the `TraceRefs` form.
+const CREATE: [&str; 2] = ["PyModule_Create2", "PyModule_Create2TraceRefs"];
+
+fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    if facts.generation != Generation::Python3 || facts.imports("PyModuleDef_Init") {
+        return;
+    }
+    let Some(create) = CREATE.iter().find(|c| facts.imports(c)) else {
+        return;
+    };
+    out.push(
+        Finding::new(
+            &SinglePhaseInit::META,
+            format!(
+                "uses single-phase init (imports `{create}`, not `PyModuleDef_Init`): it cannot be isolated per interpreter and keeps process-wide state"
+            ),
+        )
+        .with_symbols([create.to_string()]),
+    );
+}

@@ -1,0 +1,109 @@
+use std::fmt::Write;
+
+use checks::{FileKind, FileReport};
+
+use clikit::Paint;
+use inspector::Outcome;
+
+/// The default output: a block per file, then one summary line.
+pub fn text(outcome: &Outcome) -> String {
+    text_styled(outcome, Paint::PLAIN)
+}
+
+/// [`text`], coloured when `paint` says so.
+pub fn text_styled(outcome: &Outcome, paint: Paint) -> String {
+    let mut out = String::new();
+    for file in &outcome.files {
+        file_block(file, paint, &mut out);
+    }
+    let s = &outcome.summary;
+    let _ = writeln!(
+        out,
+        "{} {} inspected ({} extension module{}, {} other, {} unreadable): {} error{}, {} warning{}, {} info",
+        s.files,
+        if s.files == 1 { "file" } else { "files" },
+        s.extensions,
+        plural(s.extensions),
+        s.not_extensions,
+        s.unreadable,
+        s.errors,
+        plural(s.errors),
+        s.warnings,
+        plural(s.warnings),
+        s.infos,
+    );
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn file_block(file: &FileReport, paint: Paint, out: &mut String) {
+    let _ = write!(out, "{}", paint.strong(&file.path));
+    match file.kind {
+        FileKind::Unreadable => {}
+        FileKind::NotExtension => {
+            let _ = writeln!(
+                out,
+                " ({}): {}",
+                describe(file),
+                paint.faint(
+                    "not a Python extension module (no init function, no Python imports); skipped"
+                )
+            );
+            return;
+        }
+        FileKind::Extension => {
+            let _ = write!(out, " ({})", describe(file));
+        }
+    }
+    if file.findings.is_empty() {
+        let _ = writeln!(out, ": {}", paint.good("ok"));
+        return;
+    }
+    out.push('\n');
+    for finding in &file.findings {
+        let _ = writeln!(
+            out,
+            "  {}[{}]: {}",
+            paint.severity(finding.severity),
+            paint.strong(finding.check),
+            finding.message
+        );
+    }
+}
+
+fn describe(file: &FileReport) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(format) = file.format {
+        parts.push(format.to_string());
+    }
+    if !file.arch.is_empty() {
+        parts.push(file.arch.join("+"));
+    }
+    if let Some(module) = &file.module {
+        parts.push(format!("module {module}"));
+    }
+    if let Some(tag) = &file.tag {
+        let mut t = String::new();
+        if tag.abi3 {
+            t.push_str("abi3");
+            if let Some(min) = &tag.abi3_min {
+                let _ = write!(t, " {min}+");
+            }
+        } else if let Some(python) = &tag.python {
+            t.push_str(&format!("CPython {python}"));
+        }
+        if tag.debug {
+            t.push_str(" debug");
+        }
+        if tag.free_threaded {
+            t.push_str(" free-threaded");
+        }
+        if !t.is_empty() {
+            parts.push(t);
+        }
+    }
+    parts.join(", ")
+}
