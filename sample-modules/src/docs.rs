@@ -11,7 +11,7 @@ pub fn samples_markdown(samples: &[Sample]) -> String {
     let mut out = String::from(
         "# The sample corpus\n\n\
          <!-- Generated from the samples' header comments by \
-         `cargo run -p sample-modules --bin build-samples -- --write-docs`; do not edit. -->\n\n\
+         `cargo run -p devtools -- generate`; do not edit. -->\n\n\
          Real extension modules, good and deliberately broken, that the test-suite builds for \
          every interpreter found and proves against it (`tests/tests/c_samples.rs`, \
          `tests/tests/pyo3_samples.rs`). Each source file's header says what the inspector and \

@@ -1,7 +1,8 @@
 //! Every file the repository generates from its code, in one list: the
 //! check pages of both tools (`docs/checks/`, from the doc comments on the
-//! checks' types) and `docs/samples.md` (from the samples' header
-//! comments). The export tables are generated too, but from the
+//! checks' types), `docs/samples.md` (from the samples' header comments)
+//! and the harness engine's module graph in `docs/architecture.md` (read
+//! from its sources; the rest of that page is written by hand). The export tables are generated too, but from the
 //! interpreters on a machine rather than from the code: see
 //! [`crate::export_tables`].
 
@@ -23,12 +24,19 @@ pub struct Generated {
 pub enum Error {
     #[error("reading the sample catalog: {0}")]
     Catalog(#[from] sample_modules::BuildError),
+    #[error("{}: no `{MODULES_BEGIN}` ... `{MODULES_END}` region", ARCHITECTURE)]
+    NoRegion,
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
 }
+
+/// The page whose module graph is generated, and the region's markers.
+const ARCHITECTURE: &str = "docs/architecture.md";
+const MODULES_BEGIN: &str = "<!-- generated: the harness engine's modules -->";
+const MODULES_END: &str = "<!-- end of generated -->";
 
 /// Every generated file, as the code says it must be now.
 pub fn files() -> Result<Vec<Generated>, Error> {
@@ -48,7 +56,31 @@ pub fn files() -> Result<Vec<Generated>, Error> {
         path: PathBuf::from("docs/samples.md"),
         text: sample_modules::samples_markdown(&catalog),
     });
+    files.push(architecture()?);
     Ok(files)
+}
+
+/// docs/architecture.md as written, with the harness engine's module
+/// graph in its region.
+fn architecture() -> Result<Generated, Error> {
+    let root = crate::repository_root();
+    let io = |path: PathBuf| move |source| Error::Io { path, source };
+    let path = root.join(ARCHITECTURE);
+    let page = std::fs::read_to_string(&path).map_err(io(path.clone()))?;
+    let src = root.join("harness/harness/src");
+    let graph = crate::modules::read(&src).map_err(io(src))?;
+    let begin = page.find(MODULES_BEGIN).ok_or(Error::NoRegion)? + MODULES_BEGIN.len();
+    let end = begin + page[begin..].find(MODULES_END).ok_or(Error::NoRegion)?;
+    let text = format!(
+        "{}\n{}{}",
+        &page[..begin],
+        graph.top_level_markdown(),
+        &page[end..]
+    );
+    Ok(Generated {
+        path: PathBuf::from(ARCHITECTURE),
+        text,
+    })
 }
 
 /// What differs between `root` and [`files`]: a file missing or out of

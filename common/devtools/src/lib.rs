@@ -6,6 +6,8 @@
 
 pub mod export_tables;
 pub mod generated;
+pub mod layers;
+pub mod modules;
 pub mod scaffold;
 
 use std::path::PathBuf;

@@ -17,7 +17,11 @@ const USAGE: &str = "usage: cargo run -p devtools -- COMMAND
                                 here (or only those named)
   new-check inspector ID [--severity S]
                                 a new inspector check: its file, its test, its registry line
-                                (S: error, warning or info; default warning)";
+                                (S: error, warning or info; default warning)
+  new-check harness ID --in FOLDER [--severity S]
+                                a new harness check beside the code that raises it (FOLDER:
+                                scenarios/NAME, verdict or pytest): its file, its mod line, its
+                                line in harness/harness/src/checks.rs";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,6 +65,22 @@ fn run(args: &[String]) -> Result<ExitCode> {
             };
             let check = NewCheck::new(id, severity)?;
             for path in scaffold::inspector_check(&root, &check)? {
+                println!("wrote {}", path.display());
+            }
+            for path in generated::write(&root)? {
+                println!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ["new-check", "harness", id, rest @ ..] => {
+            let (folder, severity) = match rest {
+                ["--in", folder] => (*folder, "warning"),
+                ["--in", folder, "--severity", severity]
+                | ["--severity", severity, "--in", folder] => (*folder, *severity),
+                _ => bail!("new-check harness needs --in FOLDER\n\n{USAGE}"),
+            };
+            let check = NewCheck::new(id, severity)?;
+            for path in scaffold::harness_check(&root, folder, &check)? {
                 println!("wrote {}", path.display());
             }
             for path in generated::write(&root)? {

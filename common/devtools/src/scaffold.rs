@@ -22,8 +22,12 @@ pub enum Error {
     Taken(String),
     #[error("{} exists already", .0.display())]
     Exists(PathBuf),
-    #[error("{}: no `registry! {{ ... }}` list in it", .0.display())]
+    #[error("{}: not the list or declarations the scaffold expects there", .0.display())]
     NoRegistry(PathBuf),
+    #[error(
+        "`{0}` is no folder of harness/harness/src with a mod.rs (scenarios/NAME, verdict, pytest)"
+    )]
+    NoFolder(String),
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -85,6 +89,7 @@ impl NewCheck {
             .replace("{{id}}", &self.id)
             .replace("{{Type}}", &self.type_name())
             .replace("{{Severity}}", &self.severity)
+            .replace("{{severity}}", &self.severity.to_ascii_lowercase())
             .replace("{{summary}}", "what this check finds, in one sentence")
     }
 }
@@ -110,6 +115,93 @@ pub fn inspector_check(root: &Path, check: &NewCheck) -> Result<Vec<PathBuf>, Er
     Ok(vec![source, test, registry])
 }
 
+/// Writes a harness check beside the code that raises it, in `folder`
+/// (`scenarios/<name>`, `verdict` or `pytest`, under harness/harness/src):
+/// its file, its `mod` line there (and, in a scenario's folder, its entry in
+/// the scenario's `CHECKS`), and its line in the harness's one list.
+/// The code that raises it and its test are the developer's to write.
+pub fn harness_check(root: &Path, folder: &str, check: &NewCheck) -> Result<Vec<PathBuf>, Error> {
+    let src = PathBuf::from("harness/harness/src");
+    let dir = src.join(folder);
+    let parent = dir.join("mod.rs");
+    if folder.is_empty() || !root.join(&parent).is_file() {
+        return Err(Error::NoFolder(folder.to_string()));
+    }
+    let group = if folder == "pytest" {
+        "Pytest"
+    } else {
+        "Scenario"
+    };
+    let module = check.module();
+    let source = dir.join(format!("{module}.rs"));
+    let text = check
+        .fill(include_str!("../templates/harness_check.rs"))
+        .replace("{{Group}}", group);
+    create(root, &source, &text)?;
+    declare_module(root, &parent, &module)?;
+    if folder.starts_with("scenarios/") {
+        // A scenario's own check is one it exists to find.
+        let meta = format!("{module}::{}::META", check.type_name());
+        edit(root, &parent, |text| {
+            let start = text.find("pub const CHECKS: &[CheckMeta] = &[")?;
+            let end = start + text[start..].find("];")?;
+            let body = text[start..end].trim_end();
+            let separator = if body.ends_with('[') || body.ends_with(',') {
+                ""
+            } else {
+                ","
+            };
+            Some(format!("{body}{separator}\n    {meta},\n{}", &text[end..]))
+                .map(|tail| format!("{}{tail}", &text[..start]))
+        })?;
+    }
+    let list = src.join("checks.rs");
+    let path = format!(
+        "{}::{module}::{}::META",
+        folder.replace('/', "::"),
+        check.type_name()
+    );
+    list_check(root, &list, &path)?;
+    Ok(vec![source, parent, list])
+}
+
+/// Adds `pub mod <module>;` after the last `pub mod` line of `parent`.
+fn declare_module(root: &Path, parent: &Path, module: &str) -> Result<(), Error> {
+    edit(root, parent, |text| {
+        let at = text.rfind("\npub mod ")? + 1;
+        let end = at + text[at..].find('\n')? + 1;
+        Some(format!(
+            "{}pub mod {module};\n{}",
+            &text[..end],
+            &text[end..]
+        ))
+    })
+}
+
+/// Appends `path` to the `CHECKS` list of `list`.
+fn list_check(root: &Path, list: &Path, path: &str) -> Result<(), Error> {
+    edit(root, list, |text| {
+        let start = text.find("pub static CHECKS: &[CheckMeta] = &[\n")?;
+        let end = start + text[start..].find("\n];\n")? + 1;
+        Some(format!("{}    {path},\n{}", &text[..end], &text[end..]))
+    })
+}
+
+/// Rewrites a file with `change`, which finds where to change it.
+fn edit(
+    root: &Path,
+    relative: &Path,
+    change: impl FnOnce(&str) -> Option<String>,
+) -> Result<(), Error> {
+    let path = root.join(relative);
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let updated = change(&text).ok_or_else(|| Error::NoRegistry(relative.to_path_buf()))?;
+    std::fs::write(&path, updated).map_err(|source| Error::Io { path, source })
+}
+
 fn create(root: &Path, relative: &Path, text: &str) -> Result<(), Error> {
     let path = root.join(relative);
     if path.exists() {
@@ -120,14 +212,7 @@ fn create(root: &Path, relative: &Path, text: &str) -> Result<(), Error> {
 
 /// Appends `entry` to the `registry! { ... }` list of the file.
 fn register(root: &Path, relative: &Path, entry: &str) -> Result<(), Error> {
-    let path = root.join(relative);
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
-    })?;
-    let updated =
-        with_entry(&text, entry).ok_or_else(|| Error::NoRegistry(relative.to_path_buf()))?;
-    std::fs::write(&path, updated).map_err(|source| Error::Io { path, source })
+    edit(root, relative, |text| with_entry(text, entry))
 }
 
 /// `text` with `entry` as the last line of its `registry! { ... }` list.

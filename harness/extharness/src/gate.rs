@@ -3,6 +3,7 @@
 
 use clikit::Gate;
 use config::FindingKey;
+use harness::pytest::test_leak::TestLeak;
 use harness::pytest::{PytestReport, TestOutcome};
 use harness::{Finding, InterpreterReport, Report};
 
@@ -33,7 +34,7 @@ pub fn apply_pytest(report: &mut PytestReport, gate: &mut Gate) {
         let leak_counts = test
             .findings
             .iter()
-            .any(|f| f.check == "test-leak" && f.severity == checkmeta::Severity::Error);
+            .any(|f| f.check == TestLeak::META.id && f.severity == checkmeta::Severity::Error);
         if test.outcome == TestOutcome::Leaked && !leak_counts {
             test.outcome = TestOutcome::Passed;
         }

@@ -238,7 +238,7 @@ mod tests {
 
     #[test]
     fn a_native_stack_is_lines_and_a_deep_one_is_cut_short() {
-        use harness::checks::test_crash::TestCrash;
+        use harness::pytest::test_crash::TestCrash;
         let frames: Vec<String> = (0..25).map(|i| format!("#{i} f{i} (m.so)")).collect();
         let finding = Finding::new(&TestCrash::META, "the interpreter died by SIGSEGV")
             .with("native_stack", &frames)

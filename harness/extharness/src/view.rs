@@ -100,8 +100,8 @@ fn subject(module: &ModuleReport, gate: &Gate) -> Subject {
     let mut applicable: Vec<&'static str> = Vec::new();
     if !ran.is_empty() {
         for meta in harness::checks::CHECKS {
-            let applies = Scenario::ANYWHERE.contains(&meta.id)
-                || ran.iter().any(|s| s.checks().contains(&meta.id));
+            let applies =
+                Scenario::ANYWHERE.contains(meta) || ran.iter().any(|s| s.checks().contains(meta));
             if applies && gate.policy.is_selected(meta.id) {
                 applicable.push(meta.id);
             }
@@ -179,7 +179,7 @@ fn diagnostic(
 /// `extharness pytest`: a subject per test (its file the test's file), and
 /// one for deaths outside any test.
 pub fn view_pytest(report: &PytestReport, gate: &Gate, gate_report: &GateReport) -> Run {
-    let checks: Vec<&'static str> = ["test-leak", "test-crash"]
+    let checks: Vec<&'static str> = crate::docs::ids_of(checkmeta::Group::Pytest)
         .into_iter()
         .filter(|id| gate.policy.is_selected(id))
         .collect();
@@ -240,7 +240,7 @@ pub fn view_pytest(report: &PytestReport, gate: &Gate, gate_report: &GateReport)
         tool: tool(),
         rules: rules(gate)
             .into_iter()
-            .filter(|m| m.id.starts_with("test-"))
+            .filter(|m| m.group == checkmeta::Group::Pytest)
             .collect(),
         subjects,
         notices: gate_report.notices(),

@@ -1,32 +1,30 @@
 //! The runtime harness: runs extension modules in child interpreter
 //! processes, scenario by scenario, and turns what happened into findings.
-//! Library code: it never prints or exits; the `extharness` binary does.
+//! Library code: it never prints or exits; the `extharness` tool does.
+//!
+//! Its layers, each using only those below it (docs/architecture.md):
+//! [`plan`] (what runs where, in what order) → [`scenarios`] (each
+//! scenario's Python half, result type, judge and checks) → [`verdict`]
+//! (what every child's ending and result says) → [`process`] (a child
+//! interpreter, its limits, its crash record) → [`probe`] (the protocol
+//! with the Python side) and [`report`] (the report's vocabulary).
+//! [`pytest`] runs a project's test suite beside them; [`checks`] lists
+//! every check of the harness.
 
-mod cause;
 pub mod checks;
-pub mod child;
-mod diagnosis;
-mod execute;
-mod exercise;
-mod inputs;
-mod leak;
-pub mod native;
+pub mod plan;
 pub mod probe;
+pub mod process;
 pub mod pytest;
-mod reaper;
-mod reinit;
 pub mod report;
-mod run;
-mod scenario;
-mod select;
-mod verdict;
+pub mod scenarios;
+pub mod verdict;
 
-pub use execute::Settings;
+pub use plan::{Options, Step, check, check_with};
 pub use probe::{Target, Workload};
-pub use reaper::stop_children_on_termination;
-pub use reinit::{HostCommand, host_main};
+pub use process::reaper::stop_children_on_termination;
+pub use process::{HostCommand, Settings, child, native};
 pub use report::{
-    Finding, InterpreterReport, ModuleReport, Outcome, PassedOver, Report, ScenarioReport,
+    Finding, InterpreterReport, ModuleReport, Outcome, PassedOver, Report, Scenario, ScenarioReport,
 };
-pub use run::{Options, Step, check, check_with};
-pub use scenario::Scenario;
+pub use scenarios::reinit::host_main;

@@ -5,8 +5,6 @@ use std::path::PathBuf;
 use checkmeta::{CheckMeta, Severity};
 use serde::Serialize;
 
-use crate::scenario::Scenario;
-
 /// The version of the JSON document's shape.
 pub const SCHEMA: u32 = 1;
 
@@ -176,4 +174,131 @@ fn summarise(modules: &[ModuleReport], interpreter_errors: &[PassedOver]) -> Sum
         }
     }
     summary
+}
+
+/// The scenarios, each run in its own child process (their code is
+/// under `scenarios/`): the names a report and the command line use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scenario {
+    Import,
+    Reimport,
+    /// A subinterpreter sharing the main GIL (every version).
+    SubinterpreterLegacy,
+    /// A subinterpreter with its own GIL and the extension check on (3.12+).
+    SubinterpreterIsolated,
+    /// Initialise, import, use and finalise the runtime, again and again,
+    /// in one embedding process (the reinit host).
+    Reinit,
+    Shutdown,
+    Leaks,
+    /// Call every callable with fixed argument shapes, measuring each.
+    Exercise,
+}
+
+/// A name `--scenario` and the configuration's `scenarios` accept: every
+/// scenario but `import` (which always runs first), and `subinterpreter`
+/// for both kinds. The command line's choices and their help are these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice {
+    pub name: &'static str,
+    pub help: Option<&'static str>,
+    pub scenarios: &'static [Scenario],
+}
+
+impl Choice {
+    const fn one(scenario: Scenario, help: Option<&'static str>) -> Choice {
+        Choice {
+            name: scenario.name(),
+            help,
+            scenarios: match scenario {
+                Scenario::Import => &[Scenario::Import],
+                Scenario::Reimport => &[Scenario::Reimport],
+                Scenario::SubinterpreterLegacy => &[Scenario::SubinterpreterLegacy],
+                Scenario::SubinterpreterIsolated => &[Scenario::SubinterpreterIsolated],
+                Scenario::Reinit => &[Scenario::Reinit],
+                Scenario::Shutdown => &[Scenario::Shutdown],
+                Scenario::Leaks => &[Scenario::Leaks],
+                Scenario::Exercise => &[Scenario::Exercise],
+            },
+        }
+    }
+}
+
+impl Scenario {
+    pub const CHOICES: [Choice; 8] = [
+        Choice::one(Scenario::Reimport, None),
+        Choice {
+            name: "subinterpreter",
+            help: Some("Both kinds of subinterpreter"),
+            scenarios: &[
+                Scenario::SubinterpreterLegacy,
+                Scenario::SubinterpreterIsolated,
+            ],
+        },
+        Choice::one(Scenario::SubinterpreterLegacy, None),
+        Choice::one(Scenario::SubinterpreterIsolated, None),
+        Choice::one(
+            Scenario::Reinit,
+            Some("Initialise and finalise the runtime again and again in one process"),
+        ),
+        Choice::one(Scenario::Shutdown, None),
+        Choice::one(Scenario::Leaks, None),
+        Choice::one(
+            Scenario::Exercise,
+            Some("Call every function and method with fixed argument shapes (opt-in)"),
+        ),
+    ];
+
+    /// The scenarios a `--scenario` name stands for.
+    pub fn choice(name: &str) -> Option<&'static [Scenario]> {
+        Self::CHOICES
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.scenarios)
+    }
+
+    pub const ALL: [Scenario; 8] = [
+        Scenario::Import,
+        Scenario::Reimport,
+        Scenario::SubinterpreterLegacy,
+        Scenario::SubinterpreterIsolated,
+        Scenario::Reinit,
+        Scenario::Shutdown,
+        Scenario::Leaks,
+        Scenario::Exercise,
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Scenario::Import => "import",
+            Scenario::Reimport => "reimport",
+            Scenario::SubinterpreterLegacy => "subinterpreter-legacy",
+            Scenario::SubinterpreterIsolated => "subinterpreter-isolated",
+            Scenario::Reinit => "reinit",
+            Scenario::Shutdown => "shutdown",
+            Scenario::Leaks => "leaks",
+            Scenario::Exercise => "exercise",
+        }
+    }
+
+    /// Why this scenario cannot run on a version, if it cannot.
+    pub fn unavailable_on(self, version: (u32, u32)) -> Option<&'static str> {
+        match self {
+            Scenario::SubinterpreterIsolated if version < (3, 12) => {
+                Some("subinterpreters with their own GIL exist from 3.12")
+            }
+            Scenario::Reinit if version < (3, 8) => {
+                Some("the reinit host embeds CPython 3.8 and newer")
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the probe lets the interpreter finalize: the other scenarios
+    /// end with `os._exit`, so a crash at exit is reported once, by the
+    /// scenario that looks for it.
+    pub fn finalizes(self) -> bool {
+        self == Scenario::Shutdown
+    }
 }

@@ -7,11 +7,12 @@ use std::time::Duration;
 use super::protocol::{Event, RunKind, TestEvent};
 use super::report::{TestOutcome, TestReport};
 use super::session::Session;
-use crate::checks::{test_crash::TestCrash, test_leak::TestLeak};
-use crate::child::Ending;
-use crate::leak::{self, Measures, measure_title};
-use crate::native::{self, NativeStack};
+use super::test_crash::TestCrash;
+use super::test_leak::TestLeak;
+use crate::process::child::Ending;
+use crate::process::native::{self, NativeStack};
 use crate::report::Finding;
+use crate::verdict::leak::{self, Measures, measure_title};
 
 /// What the verdicts need besides the session.
 #[derive(Debug, Clone, Copy)]
@@ -283,7 +284,7 @@ fn references_note(test: &TestEvent, context: Context) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::native::NativeFrame;
+    use crate::process::native::NativeFrame;
     use crate::pytest::protocol::parse_events;
 
     fn context(debug: bool) -> Context {

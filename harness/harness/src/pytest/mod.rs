@@ -9,6 +9,8 @@ mod judge;
 mod protocol;
 mod report;
 mod session;
+pub mod test_crash;
+pub mod test_leak;
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -19,7 +21,7 @@ pub use report::{
     Chosen, PytestReport, SCHEMA, SessionReport, Settings, Summary, TestOutcome, TestReport,
 };
 
-use crate::child::ChildError;
+use crate::process::child::ChildError;
 use interpreters::ProbeError;
 use protocol::Config;
 use session::{Launch, Workspace};

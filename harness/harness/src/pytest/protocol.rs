@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::leak::Measures;
+use crate::verdict::leak::Measures;
 
 /// The plugin's source, written into the session's private directory.
 pub const PLUGIN: &str = include_str!("extharness_leaks.py");

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::child::Ending;
-use crate::leak::Measures;
+use crate::process::child::Ending;
 use crate::report::{Finding, PassedOver};
+use crate::verdict::leak::Measures;
 
 /// The version of the JSON document's shape.
 pub const SCHEMA: u32 = 1;

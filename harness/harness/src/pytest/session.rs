@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use super::PytestError;
 use super::protocol::{self, Config, Event};
-use crate::child::{self, ChildSpec, Ending, Limits};
-use crate::native::{self, NativeStack};
-use crate::reaper::PrivateDir;
+use crate::process::child::{self, ChildSpec, Ending, Limits};
+use crate::process::native::{self, NativeStack};
+use crate::process::reaper::PrivateDir;
 
 /// The private directory: the plugin, the probe it takes `Meter` from, the
 /// configuration and the crash handler, so that nothing of ours lands in

@@ -1,0 +1,342 @@
+//! A whole run: interpreters found, modules gathered (inputs.rs) and
+//! matched with the interpreters that load them (select.rs), scenarios run
+//! side by side on `jobs` threads, and the report assembled in a stable
+//! order.
+
+mod inputs;
+mod select;
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::{Condvar, Mutex};
+
+use interpreters::{Interpreter, discover};
+use naming::SuffixTag;
+
+use crate::process::Settings;
+use crate::process::reaper::{self, Scope};
+use crate::report::{
+    InterpreterReport, ModuleReport, Outcome, PassedOver, Report, Scenario, ScenarioReport,
+};
+use crate::scenarios;
+use crate::verdict::{Context, Judged};
+use inputs::{ModuleInput, gather};
+use select::accepts;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `--python`: only these interpreters (else every one discovered).
+    pub pythons: Vec<PathBuf>,
+    /// `--module`: importable names checked as well as the paths.
+    pub modules: Vec<String>,
+    /// `--init`: the name to load a library under.
+    pub init: Option<String>,
+    /// The scenarios after `import`, which always runs first: a module
+    /// that does not import has nothing else to show.
+    pub scenarios: Vec<Scenario>,
+    pub settings: Settings,
+    pub jobs: usize,
+}
+
+impl Options {
+    /// The default scenarios: every one but `exercise`, which calls the
+    /// module's functions with made-up arguments (some have side effects)
+    /// and so must be asked for; `leaks` only with a workload.
+    pub fn default_scenarios(with_workload: bool) -> Vec<Scenario> {
+        Scenario::ALL
+            .into_iter()
+            .filter(|s| {
+                !matches!(s, Scenario::Import | Scenario::Exercise)
+                    && (with_workload || *s != Scenario::Leaks)
+            })
+            .collect()
+    }
+}
+
+/// A module on an interpreter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Unit {
+    module: usize,
+    interpreter: usize,
+}
+
+/// Where a run is, for a progress display; sent from the worker threads.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    /// This many more scenario runs are queued.
+    Queued(usize),
+    /// A child interpreter starts one.
+    Started {
+        module: &'a str,
+        python: &'a str,
+        scenario: Scenario,
+    },
+    /// One ended (or was skipped).
+    Finished,
+}
+
+pub fn check(paths: &[PathBuf], options: &Options) -> Report {
+    check_with(paths, options, &|_| {})
+}
+
+/// [`check`], telling `progress` where it is.
+pub fn check_with(
+    paths: &[PathBuf],
+    options: &Options,
+    progress: &(dyn Fn(Step<'_>) + Sync),
+) -> Report {
+    let discovery = discover(&options.pythons);
+    let interpreter_errors: Vec<PassedOver> = if options.pythons.is_empty() {
+        Vec::new()
+    } else {
+        discovery
+            .skipped
+            .iter()
+            .map(|s| PassedOver {
+                python: s.candidate.clone(),
+                reason: s.reason.clone(),
+            })
+            .collect()
+    };
+    let interpreters = discovery.interpreters;
+    let inputs = gather(paths, &options.modules, options.init.as_deref());
+
+    let mut plans: Vec<(Vec<usize>, Vec<PassedOver>)> = Vec::new();
+    let mut units = Vec::new();
+    for (m, module) in inputs.modules.iter().enumerate() {
+        let mut chosen = Vec::new();
+        let mut passed_over = Vec::new();
+        if module.error.is_none() && module.not_runnable.is_none() {
+            for (i, interpreter) in interpreters.iter().enumerate() {
+                match accepts(&module.build, interpreter) {
+                    Ok(()) => {
+                        chosen.push(i);
+                        units.push(Unit {
+                            module: m,
+                            interpreter: i,
+                        });
+                    }
+                    Err(reason) => passed_over.push(PassedOver {
+                        python: interpreter.executable.clone(),
+                        reason,
+                    }),
+                }
+            }
+        }
+        plans.push((chosen, passed_over));
+    }
+
+    let results = run_units(&units, &inputs.modules, &interpreters, options, progress);
+    // Each child's strays were killed as it ended, when they could be told
+    // apart from a running child's; what is left goes now.
+    reaper::sweep(Scope::All);
+
+    let modules = inputs
+        .modules
+        .iter()
+        .zip(plans)
+        .enumerate()
+        .map(|(m, (module, (chosen, passed_over)))| {
+            assemble(
+                m,
+                module,
+                &chosen,
+                passed_over,
+                &interpreters,
+                &results,
+                options,
+            )
+        })
+        .collect();
+    Report::new(modules, interpreter_errors)
+}
+
+type Results = HashMap<(Unit, Scenario), Judged>;
+
+fn assemble(
+    m: usize,
+    module: &ModuleInput,
+    chosen: &[usize],
+    passed_over: Vec<PassedOver>,
+    interpreters: &[Interpreter],
+    results: &Results,
+    options: &Options,
+) -> ModuleReport {
+    let mut not_runnable = module.not_runnable.clone();
+    if not_runnable.is_none() && module.error.is_none() && chosen.is_empty() {
+        not_runnable = Some(if interpreters.is_empty() {
+            "no Python interpreter was found".to_string()
+        } else {
+            "no interpreter here loads it".to_string()
+        });
+    }
+    let mut reports = Vec::new();
+    for &i in chosen {
+        let unit = Unit {
+            module: m,
+            interpreter: i,
+        };
+        let interpreter = &interpreters[i];
+        let mut scenarios = Vec::new();
+        let mut findings = Vec::new();
+        let import = results.get(&(unit, Scenario::Import));
+        let asked = options
+            .scenarios
+            .iter()
+            .copied()
+            .filter(|s| *s != Scenario::Import);
+        for scenario in std::iter::once(Scenario::Import).chain(asked) {
+            match results.get(&(unit, scenario)) {
+                Some(judged) => {
+                    scenarios.push(judged.report.clone());
+                    findings.extend(judged.findings.iter().cloned());
+                }
+                None => scenarios.push(ScenarioReport {
+                    name: scenario,
+                    outcome: Outcome::Skipped,
+                    duration_ms: 0,
+                    phase: None,
+                    detail: Some(match import {
+                        Some(j) if j.report.outcome == Outcome::Error => {
+                            "the import scenario could not run".to_string()
+                        }
+                        _ => "the module does not import".to_string(),
+                    }),
+                }),
+            }
+        }
+        reports.push(InterpreterReport {
+            python: interpreter.executable.clone(),
+            version: format!("{}{}", interpreter.version, interpreter.abiflags),
+            debug: interpreter.debug,
+            scenarios,
+            findings,
+        });
+    }
+    ModuleReport {
+        path: module.display.clone(),
+        module: module.target.name.clone(),
+        not_runnable,
+        error: module.error.clone(),
+        passed_over,
+        interpreters: reports,
+    }
+}
+
+/// Runs every unit's import, then (when it imported) its other scenarios,
+/// on `jobs` threads sharing one queue.
+fn run_units(
+    units: &[Unit],
+    modules: &[ModuleInput],
+    interpreters: &[Interpreter],
+    options: &Options,
+    progress: &(dyn Fn(Step<'_>) + Sync),
+) -> Results {
+    struct State {
+        queue: VecDeque<(Unit, Scenario)>,
+        in_flight: usize,
+        results: Results,
+    }
+    let state = Mutex::new(State {
+        queue: units.iter().map(|u| (*u, Scenario::Import)).collect(),
+        in_flight: 0,
+        results: HashMap::new(),
+    });
+    let wake = Condvar::new();
+    progress(Step::Queued(units.len()));
+    let worker = || {
+        loop {
+            let (unit, scenario) = {
+                let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+                loop {
+                    if let Some(task) = s.queue.pop_front() {
+                        s.in_flight += 1;
+                        break task;
+                    }
+                    if s.in_flight == 0 {
+                        return;
+                    }
+                    s = wake.wait(s).unwrap_or_else(|e| e.into_inner());
+                }
+            };
+            progress(Step::Started {
+                module: &modules[unit.module].display,
+                python: &interpreters[unit.interpreter].version.to_string(),
+                scenario,
+            });
+            let judged = run_one(
+                &interpreters[unit.interpreter],
+                &modules[unit.module],
+                scenario,
+                &options.settings,
+            );
+            let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+            if scenario == Scenario::Import && judged.imported {
+                let version = interpreters[unit.interpreter].version.feature();
+                // `import` always runs first; asked for again, it would
+                // queue itself after every success.
+                let next_ones = options.scenarios.iter().filter(|s| **s != Scenario::Import);
+                for next in next_ones {
+                    match unavailable(*next, version, &options.settings) {
+                        None => {
+                            s.queue.push_back((unit, *next));
+                            progress(Step::Queued(1));
+                        }
+                        Some(reason) => {
+                            s.results
+                                .insert((unit, *next), Judged::skipped(*next, reason));
+                        }
+                    }
+                }
+            }
+            s.results.insert((unit, scenario), judged);
+            s.in_flight -= 1;
+            progress(Step::Finished);
+            wake.notify_all();
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..options.jobs.max(1) {
+            scope.spawn(worker);
+        }
+    });
+    state
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .results
+}
+
+/// Why a scenario cannot run here, if it cannot.
+fn unavailable(
+    scenario: Scenario,
+    version: (u32, u32),
+    settings: &Settings,
+) -> Option<&'static str> {
+    if scenario == Scenario::Reinit && settings.host.is_none() {
+        return Some(
+            "the reinit scenario needs the embedding host, which the extharness binary provides",
+        );
+    }
+    scenario.unavailable_on(version)
+}
+
+fn run_one(
+    interpreter: &Interpreter,
+    module: &ModuleInput,
+    scenario: Scenario,
+    settings: &Settings,
+) -> Judged {
+    let references = interpreter.debug
+        && match &module.build.tag {
+            // An importable module of the debug interpreter's own
+            // environment is built for it.
+            None => module.target.path.is_none(),
+            Some(SuffixTag::Versioned { flags, .. }) => flags.debug,
+            Some(_) => false,
+        };
+    let context = Context {
+        references,
+        debug_interpreter: interpreter.debug,
+    };
+    scenarios::run(interpreter, &module.target, scenario, settings, context)
+}

@@ -1,0 +1,299 @@
+# The Python side of one extharness scenario, run by the interpreter under test
+# as `python -I probe.py CONFIG_JSON`. It reports JSON lines on file descriptor 3
+# (never stdout, which the module under test may write to): a `phase` event as
+# it enters each phase, so that a crash can be placed, and one `result` event.
+# faulthandler writes to file descriptor 4. Only the shutdown scenario lets the
+# interpreter finalize; the others end with os._exit once they have reported,
+# so a crash at exit is reported once, by the scenario that looks for it.
+#
+# Runs on CPython 3.6 and newer: no walrus, no 3.8+ only APIs without a guard.
+# The subinterpreter scenario imports this same file inside each
+# subinterpreter and calls `in_subinterpreter` there.
+#
+# The probe is one file, joined by harness/harness/src/probe/mod.rs from this
+# part (what every scenario uses), each scenario's own part (beside its Rust
+# half under harness/harness/src/scenarios/) and main.py.
+
+import gc
+import importlib
+import importlib.machinery
+import importlib.util
+import json
+import os
+import sys
+import traceback
+import types
+
+REPORT_FD = 3
+FAULT_FD = 4
+
+
+def emit(event, **fields):
+    fields["event"] = event
+    os.write(REPORT_FD, (json.dumps(fields, default=repr) + "\n").encode("utf-8"))
+
+
+def phase(name, **detail):
+    emit("phase", phase=name, **detail)
+
+
+def excinfo(exc):
+    """An exception, with the chain of causes that wrapped ImportErrors hide."""
+    chain = []
+    seen = set()
+    cur = exc
+    while cur is not None and id(cur) not in seen and len(chain) < 10:
+        seen.add(id(cur))
+        chain.append({"type": qualified(type(cur)), "message": safe_str(cur)})
+        cur = cur.__cause__ or cur.__context__
+    return {
+        "type": qualified(type(exc)),
+        "message": safe_str(exc),
+        "chain": chain,
+        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+    }
+
+
+def qualified(cls):
+    module = getattr(cls, "__module__", None)
+    name = getattr(cls, "__qualname__", getattr(cls, "__name__", "?"))
+    return name if module in (None, "builtins") else "%s.%s" % (module, name)
+
+
+def safe_str(obj):
+    try:
+        return str(obj)
+    except BaseException:
+        return "<str() failed>"
+
+
+# -- loading ---------------------------------------------------------------
+
+
+def load(target):
+    """Import the module under test: by path under the chosen name, or by name."""
+    name = target["name"]
+    for entry in reversed(target.get("sys_path") or []):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    if target.get("path") is None:
+        return importlib.import_module(name)
+    loader = importlib.machinery.ExtensionFileLoader(name, target["path"])
+    spec = importlib.util.spec_from_file_location(name, target["path"], loader=loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def forget(name):
+    sys.modules.pop(name, None)
+
+
+def owned_by(obj, target):
+    """Whether a type or function is the module's own (not e.g. `int`)."""
+    module = getattr(obj, "__module__", None)
+    if not isinstance(module, str):
+        return False
+    full = target["name"]
+    top = full.split(".")[0]
+    return module in (full, full.rsplit(".", 1)[-1], top) or module.startswith(top + ".")
+
+
+def public(module):
+    return sorted(
+        (k, v) for k, v in vars(module).items() if not (k.startswith("__") and k.endswith("__"))
+    )
+
+
+def definitions(module, target):
+    """Functions, types and exception classes the module defines, by name."""
+    found = {}
+    for key, value in public(module):
+        if immortal(value):
+            continue
+        if isinstance(value, type) and owned_by(value, target):
+            kind = "exception" if issubclass(value, BaseException) else "type"
+        elif isinstance(value, types.BuiltinFunctionType) and owned_by(value, target):
+            kind = "function"
+        else:
+            continue
+        found[key] = (kind, value)
+    return found
+
+
+# Immutable builtin values may legitimately be one object in every
+# interpreter (small ints, interned strings, the empty tuple are static or
+# immortal in 3.12+); sharing those says nothing about the module.
+SHAREABLE = (type(None), bool, int, float, complex, str, bytes, tuple, frozenset, type(Ellipsis), type(NotImplemented))
+
+
+def denied(key, target, deny):
+    """`--no-call` patterns (fnmatch globs) match NAME or module.NAME."""
+    import fnmatch
+
+    full = "%s.%s" % (target["name"], key)
+    return any(fnmatch.fnmatchcase(key, p) or fnmatch.fnmatchcase(full, p) for p in deny)
+
+
+def immortal(obj):
+    """Immortal objects (3.12+: static builtin types, small ints, ...) are
+    process-wide by design: every interpreter shares them."""
+    return sys.version_info >= (3, 12) and sys.getrefcount(obj) >= IMMORTAL_REFCNT
+
+
+IMMORTAL_REFCNT = (1 << 30) - 1
+
+
+def zero_argument_results(module, target, deny, phase_name, swallow=Exception, **detail):
+    """Call every module-level function that accepts no arguments, once.
+    Each call is a phase of its own (with `detail`), so a crash names the
+    function; what a call raises within `swallow` is ignored."""
+    results = []
+    for key, value in public(module):
+        if not isinstance(value, types.BuiltinFunctionType) or not owned_by(value, target):
+            continue
+        if denied(key, target, deny):
+            continue
+        phase(phase_name, function=key, **detail)
+        try:
+            results.append((key, value()))
+        except swallow:
+            pass
+    return results
+
+
+def identities(module, target, deny, phase_name):
+    """Addresses of what a subinterpreter could share with the main interpreter."""
+    ids = {}
+    for key, value in public(module):
+        if isinstance(value, SHAREABLE) or immortal(value):
+            continue
+        if isinstance(value, type) or isinstance(value, types.BuiltinFunctionType):
+            if owned_by(value, target):
+                ids[key] = id(value)
+            continue
+        if isinstance(value, types.ModuleType):
+            continue
+        ids[key] = id(value)
+        if owned_by(type(value), target) and not immortal(type(value)):
+            ids["type(%s)" % key] = id(type(value))
+    results = zero_argument_results(module, target, deny, phase_name)
+    for key, value in results:
+        if not isinstance(value, (SHAREABLE, types.ModuleType)) and not immortal(value):
+            ids["%s()" % key] = id(value)
+    # Keep the results alive: an address is only an identity while its
+    # object lives.
+    return ids, results
+
+
+# -- measurement (CPython's regrtest -R) -----------------------------------
+
+
+class Meter:
+    """Per-run deltas of references, memory blocks and descriptors, with the
+    clean-up regrtest -R does between runs so that caches filling up slowly
+    are not taken for leaks."""
+
+    def __init__(self, repetitions):
+        import copyreg
+        import warnings
+
+        self.warnings = warnings
+        self.copyreg = copyreg
+        self.filters = warnings.filters[:]
+        self.dispatch = copyreg.dispatch_table.copy()
+        self.importers = sys.path_importer_cache.copy()
+        self.refs = hasattr(sys, "gettotalrefcount")
+        self.interned = getattr(sys, "getunicodeinternedsize", None)
+        # Preallocated so that recording allocates nothing.
+        self.deltas = {"references": [0] * repetitions, "blocks": [0] * repetitions, "descriptors": [0] * repetitions}
+        self.pool = {v: v for v in range(-1000, 1000)}
+        self.before = None
+
+    def cleanup(self):
+        self.warnings.filters[:] = self.filters
+        self.copyreg.dispatch_table.clear()
+        self.copyreg.dispatch_table.update(self.dispatch)
+        sys.path_importer_cache.clear()
+        sys.path_importer_cache.update(self.importers)
+        for name, action in (("re", "purge"), ("linecache", "clearcache"), ("fnmatch", "_compile_pattern.cache_clear")):
+            mod = sys.modules.get(name)
+            if mod is not None:
+                fn = mod
+                for part in action.split("."):
+                    fn = getattr(fn, part, None)
+                if fn is not None:
+                    fn()
+        typing = sys.modules.get("typing")
+        for clean in getattr(typing, "_cleanups", ()):
+            clean()
+        abc = sys.modules.get("collections.abc")
+        if abc is not None:
+            for name in getattr(abc, "__all__", ()):
+                cls = getattr(abc, name, None)
+                if cls is not None and hasattr(cls, "_abc_caches_clear"):
+                    for sub in [cls] + cls.__subclasses__():
+                        if hasattr(sub, "_abc_caches_clear"):
+                            sub._abc_caches_clear()
+        sys._clear_type_cache()
+        for _ in range(3):
+            gc.collect()
+
+    def sample(self):
+        interned = self.interned() if self.interned is not None else 0
+        blocks = sys.getallocatedblocks() - interned
+        refs = sys.gettotalrefcount() - interned * 2 if self.refs else 0
+        fds = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+        return refs, blocks, fds
+
+    def start(self):
+        self.cleanup()
+        self.before = self.sample()
+
+    def record(self, index):
+        self.cleanup()
+        after = self.sample()
+        for key, a, b in zip(("references", "blocks", "descriptors"), after, self.before):
+            self.deltas[key][index] = self.pool.setdefault(a - b, a - b)
+        self.before = after
+
+    def report(self, warmups):
+        measures = {k: v[warmups:] for k, v in self.deltas.items()}
+        if not self.refs:
+            del measures["references"]
+        if not os.path.isdir("/proc/self/fd"):
+            del measures["descriptors"]
+        return {"warmups": warmups, "measures": measures, "interned_correction": self.interned is not None}
+
+
+# -- workloads (the shutdown and leaks scenarios) ------------------------
+
+
+def workload(config):
+    """The user's workload as a function of no arguments, or None."""
+    spec = config.get("workload")
+    if spec is None:
+        return None
+    if spec["kind"] == "file":
+        with open(spec["path"], "rb") as f:
+            source = f.read()
+        namespace = {"__name__": "__extharness_workload__", "__file__": spec["path"]}
+        exec(compile(source, spec["path"], "exec"), namespace)
+        run = namespace.get("run")
+        if not callable(run):
+            raise TypeError("the workload file %s defines no run() function" % spec["path"])
+        return run
+    code = compile(spec["code"], "<-c>", "exec")
+    name = config["target"]["name"]
+    namespace = {"__name__": "__extharness_workload__", "module": sys.modules.get(name)}
+    namespace[name.split(".")[0]] = sys.modules.get(name.split(".")[0], sys.modules.get(name))
+
+    def run():
+        exec(code, namespace)
+
+    return run

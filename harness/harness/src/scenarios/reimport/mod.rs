@@ -1,0 +1,97 @@
+//! The reimport scenario: drop the module from `sys.modules`, import it
+//! again, and compare (`reimport.py`): a re-import that hands back the
+//! first import's objects keeps singleton state, one that raises refuses
+//! a second import, and one whose measures grow by the leak rule leaks.
+
+pub mod reimport_leak;
+pub mod reimport_refused;
+pub mod singleton_state;
+
+use checkmeta::CheckMeta;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::probe::ExcInfo;
+use crate::report::Finding;
+use crate::verdict::leak::Measures;
+use crate::verdict::reimport_crash::ReimportCrash;
+use crate::verdict::{self, Context, import_error, is_import_error, leak_finding, names};
+use reimport_leak::ReimportLeak;
+use reimport_refused::ReimportRefused;
+use singleton_state::SingletonState;
+
+/// The checks this scenario exists to find (its crash the verdict raises).
+pub const CHECKS: &[CheckMeta] = &[
+    SingletonState::META,
+    ReimportRefused::META,
+    ReimportLeak::META,
+    ReimportCrash::META,
+];
+
+#[derive(Deserialize)]
+struct ReimportResult {
+    #[serde(default)]
+    cycles: u32,
+    error: Option<ExcInfo>,
+    #[serde(default)]
+    same: Vec<Same>,
+    #[serde(default)]
+    measures: Measures,
+}
+
+#[derive(Deserialize, Serialize)]
+struct Same {
+    name: String,
+    kind: String,
+}
+
+pub fn judge_result(
+    result: &Value,
+    context: Context,
+    findings: &mut Vec<Finding>,
+) -> Result<(), String> {
+    let r: ReimportResult = verdict::parse("reimport", result)?;
+    if !r.same.is_empty() {
+        let same: Vec<String> = r
+            .same
+            .iter()
+            .map(|s| format!("{} ({})", s.name, s.kind))
+            .collect();
+        findings.push(
+            Finding::new(
+                &SingletonState::META,
+                format!(
+                    "a re-import hands back the first import's objects: {}",
+                    names(&same)
+                ),
+            )
+            .with("same_objects", &r.same),
+        );
+    }
+    if let Some(error) = &r.error {
+        let phase = format!("reimport (cycle {})", r.cycles + 1);
+        if is_import_error(error) {
+            findings.push(
+                Finding::new(
+                    &ReimportRefused::META,
+                    format!(
+                        "the module refuses a second import: {}: {}",
+                        error.kind, error.message
+                    ),
+                )
+                .with("phase", &phase)
+                .with("exception", format!("{}: {}", error.kind, error.message)),
+            );
+        } else {
+            findings.push(import_error(error, &phase));
+        }
+    }
+    leak_finding(
+        &ReimportLeak::META,
+        "re-importing leaks",
+        &r.measures,
+        context,
+        findings,
+    );
+    Ok(())
+}
