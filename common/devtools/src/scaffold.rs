@@ -95,24 +95,31 @@ impl NewCheck {
 }
 
 /// Writes an inspector check: its file, its test, and its line in the
-/// registry. Returns the files touched, relative to `root`.
+/// registry. Returns the files touched, relative to `root`. Nothing is
+/// written unless every file can be.
 pub fn inspector_check(root: &Path, check: &NewCheck) -> Result<Vec<PathBuf>, Error> {
     let module = check.module();
     let source = PathBuf::from(format!("inspector/checks/src/registry/{module}.rs"));
     let test = PathBuf::from(format!("inspector/checks/tests/{module}.rs"));
     let registry = PathBuf::from("inspector/checks/src/registry/mod.rs");
-    create(
+    let entry = format!("{module}::{}", check.type_name());
+    let listed = changed(root, &registry, |text| with_entry(text, &entry))?;
+    write_all(
         root,
-        &source,
-        &check.fill(include_str!("../templates/inspector_check.rs")),
-    )?;
-    create(
-        root,
-        &test,
-        &check.fill(include_str!("../templates/inspector_test.rs")),
-    )?;
-    register(root, &registry, &format!("{module}::{}", check.type_name()))?;
-    Ok(vec![source, test, registry])
+        &[
+            (
+                source,
+                check.fill(include_str!("../templates/inspector_check.rs")),
+                true,
+            ),
+            (
+                test,
+                check.fill(include_str!("../templates/inspector_test.rs")),
+                true,
+            ),
+            (registry, listed, false),
+        ],
+    )
 }
 
 /// Writes a harness check beside the code that raises it, in `folder`
@@ -120,11 +127,12 @@ pub fn inspector_check(root: &Path, check: &NewCheck) -> Result<Vec<PathBuf>, Er
 /// its file, its `mod` line there (and, in a scenario's folder, its entry in
 /// the scenario's `CHECKS`), and its line in the harness's one list.
 /// The code that raises it and its test are the developer's to write.
+/// Nothing is written unless every file can be.
 pub fn harness_check(root: &Path, folder: &str, check: &NewCheck) -> Result<Vec<PathBuf>, Error> {
     let src = PathBuf::from("harness/harness/src");
     let dir = src.join(folder);
     let parent = dir.join("mod.rs");
-    if folder.is_empty() || !root.join(&parent).is_file() {
+    if folder.is_empty() || folder.contains("..") || !root.join(&parent).is_file() {
         return Err(Error::NoFolder(folder.to_string()));
     }
     let group = if folder == "pytest" {
@@ -137,82 +145,93 @@ pub fn harness_check(root: &Path, folder: &str, check: &NewCheck) -> Result<Vec<
     let text = check
         .fill(include_str!("../templates/harness_check.rs"))
         .replace("{{Group}}", group);
-    create(root, &source, &text)?;
-    declare_module(root, &parent, &module)?;
-    if folder.starts_with("scenarios/") {
-        // A scenario's own check is one it exists to find.
-        let meta = format!("{module}::{}::META", check.type_name());
-        edit(root, &parent, |text| {
-            let start = text.find("pub const CHECKS: &[CheckMeta] = &[")?;
-            let end = start + text[start..].find("];")?;
-            let body = text[start..end].trim_end();
-            let separator = if body.ends_with('[') || body.ends_with(',') {
-                ""
-            } else {
-                ","
-            };
-            Some(format!("{body}{separator}\n    {meta},\n{}", &text[end..]))
-                .map(|tail| format!("{}{tail}", &text[..start]))
-        })?;
-    }
+    let meta = format!("{module}::{}::META", check.type_name());
+    let declared = changed(root, &parent, |text| {
+        let text = with_module(text, &module)?;
+        if folder.starts_with("scenarios/") {
+            // A scenario's own check is one it exists to find.
+            with_scenario_check(&text, &meta)
+        } else {
+            Some(text)
+        }
+    })?;
     let list = src.join("checks.rs");
-    let path = format!(
-        "{}::{module}::{}::META",
-        folder.replace('/', "::"),
-        check.type_name()
-    );
-    list_check(root, &list, &path)?;
-    Ok(vec![source, parent, list])
+    let path = format!("{}::{meta}", folder.replace('/', "::"));
+    let listed = changed(root, &list, |text| with_listed(text, &path))?;
+    write_all(
+        root,
+        &[
+            (source, text, true),
+            (parent, declared, false),
+            (list, listed, false),
+        ],
+    )
 }
 
-/// Adds `pub mod <module>;` after the last `pub mod` line of `parent`.
-fn declare_module(root: &Path, parent: &Path, module: &str) -> Result<(), Error> {
-    edit(root, parent, |text| {
-        let at = text.rfind("\npub mod ")? + 1;
-        let end = at + text[at..].find('\n')? + 1;
-        Some(format!(
-            "{}pub mod {module};\n{}",
-            &text[..end],
-            &text[end..]
-        ))
-    })
+/// `text` with `pub mod <module>;` after its last `pub mod` line, or after
+/// its module documentation when it has none.
+fn with_module(text: &str, module: &str) -> Option<String> {
+    let line = format!("pub mod {module};\n");
+    if let Some(last) = text.rfind("\npub mod ") {
+        let end = last + 1 + text[last + 1..].find('\n')? + 1;
+        return Some(format!("{}{line}{}", &text[..end], &text[end..]));
+    }
+    let docs: usize = text
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .map(|l| l.len() + 1)
+        .sum();
+    Some(format!("{}\n{line}{}", &text[..docs], &text[docs..]))
 }
 
-/// Appends `path` to the `CHECKS` list of `list`.
-fn list_check(root: &Path, list: &Path, path: &str) -> Result<(), Error> {
-    edit(root, list, |text| {
-        let start = text.find("pub static CHECKS: &[CheckMeta] = &[\n")?;
-        let end = start + text[start..].find("\n];\n")? + 1;
-        Some(format!("{}    {path},\n{}", &text[..end], &text[end..]))
-    })
+/// `text` with `meta` as the last entry of its `pub const CHECKS` list.
+fn with_scenario_check(text: &str, meta: &str) -> Option<String> {
+    let start = text.find("pub const CHECKS: &[CheckMeta] = &[")?;
+    let end = start + text[start..].find("];")?;
+    let body = text[start..end].trim_end();
+    let separator = if body.ends_with('[') || body.ends_with(',') {
+        ""
+    } else {
+        ","
+    };
+    Some(format!(
+        "{}{body}{separator}\n    {meta},\n{}",
+        &text[..start],
+        &text[end..]
+    ))
 }
 
-/// Rewrites a file with `change`, which finds where to change it.
-fn edit(
+/// `text` with `path` as the last entry of its `CHECKS` list.
+fn with_listed(text: &str, path: &str) -> Option<String> {
+    let start = text.find("pub static CHECKS: &[CheckMeta] = &[\n")?;
+    let end = start + text[start..].find("\n];\n")? + 1;
+    Some(format!("{}    {path},\n{}", &text[..end], &text[end..]))
+}
+
+/// The file `relative` as `change` makes it, or why it cannot.
+fn changed(
     root: &Path,
     relative: &Path,
     change: impl FnOnce(&str) -> Option<String>,
-) -> Result<(), Error> {
+) -> Result<String, Error> {
     let path = root.join(relative);
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
-    })?;
-    let updated = change(&text).ok_or_else(|| Error::NoRegistry(relative.to_path_buf()))?;
-    std::fs::write(&path, updated).map_err(|source| Error::Io { path, source })
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
+    change(&text).ok_or_else(|| Error::NoRegistry(relative.to_path_buf()))
 }
 
-fn create(root: &Path, relative: &Path, text: &str) -> Result<(), Error> {
-    let path = root.join(relative);
-    if path.exists() {
-        return Err(Error::Exists(relative.to_path_buf()));
+/// Writes `(path, text, new)` files, after checking that none of the new
+/// ones exists; returns their paths.
+fn write_all(root: &Path, files: &[(PathBuf, String, bool)]) -> Result<Vec<PathBuf>, Error> {
+    for (relative, _, new) in files {
+        if *new && root.join(relative).exists() {
+            return Err(Error::Exists(relative.clone()));
+        }
     }
-    std::fs::write(&path, text).map_err(|source| Error::Io { path, source })
-}
-
-/// Appends `entry` to the `registry! { ... }` list of the file.
-fn register(root: &Path, relative: &Path, entry: &str) -> Result<(), Error> {
-    edit(root, relative, |text| with_entry(text, entry))
+    for (relative, text, _) in files {
+        let path = root.join(relative);
+        std::fs::write(&path, text).map_err(|source| Error::Io { path, source })?;
+    }
+    Ok(files.iter().map(|(path, _, _)| path.clone()).collect())
 }
 
 /// `text` with `entry` as the last line of its `registry! { ... }` list.
@@ -272,5 +291,31 @@ mod tests {
             "x\nregistry! {\n    a::A,\n    b::B,\n}\n\nfn f() {\n}\n"
         );
         assert_eq!(with_entry("no list\n", "b::B"), None);
+    }
+
+    #[test]
+    fn a_module_goes_after_the_last_or_after_the_docs() {
+        assert_eq!(
+            with_module("//! A.\n\npub mod a;\npub mod b;\n\nuse x;\n", "c").unwrap(),
+            "//! A.\n\npub mod a;\npub mod b;\npub mod c;\n\nuse x;\n"
+        );
+        assert_eq!(
+            with_module("//! A.\n//! B.\n\nuse x;\n", "c").unwrap(),
+            "//! A.\n//! B.\n\npub mod c;\n\nuse x;\n"
+        );
+    }
+
+    #[test]
+    fn a_scenario_check_ends_its_list() {
+        let empty = "pub const CHECKS: &[CheckMeta] = &[];\n";
+        assert_eq!(
+            with_scenario_check(empty, "c::C::META").unwrap(),
+            "pub const CHECKS: &[CheckMeta] = &[\n    c::C::META,\n];\n"
+        );
+        let one = "pub const CHECKS: &[CheckMeta] = &[\n    a::A::META,\n];\n";
+        assert_eq!(
+            with_scenario_check(one, "c::C::META").unwrap(),
+            "pub const CHECKS: &[CheckMeta] = &[\n    a::A::META,\n    c::C::META,\n];\n"
+        );
     }
 }

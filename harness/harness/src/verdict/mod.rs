@@ -546,6 +546,23 @@ mod tests {
     }
 
     #[test]
+    fn a_result_the_scenario_cannot_judge_is_a_harness_error() {
+        let result = serde_json::json!({"imported": true});
+        let events = vec![phase("import"), Event::Result(result)];
+        let judged = super::judge(
+            Scenario::Reimport,
+            &run(Ending::Exited { code: 0 }, events),
+            CONTEXT,
+            |_, _, _| Err("the probe's reimport result is malformed: x".into()),
+        );
+        assert_eq!(judged.report.outcome, Outcome::Error);
+        assert_eq!(
+            judged.report.detail.as_deref(),
+            Some("the probe's reimport result is malformed: x")
+        );
+    }
+
+    #[test]
     fn sizes_read_well() {
         assert_eq!(bytes_text(8 << 30), "8 GiB");
         assert_eq!(bytes_text((23 << 30) + (1 << 29)), "23.5 GiB");

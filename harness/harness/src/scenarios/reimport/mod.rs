@@ -95,3 +95,42 @@ pub fn judge_result(
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONTEXT: Context = Context {
+        references: false,
+        debug_interpreter: false,
+    };
+
+    #[test]
+    fn the_same_objects_are_singleton_state() {
+        let result = serde_json::json!({
+            "scenario": "reimport", "imported": true, "cycles": 9, "error": null,
+            "same": [{"name": "cache", "kind": "dict"}],
+            "warmups": 3, "measures": {"blocks": [0, 0, 0]}, "interned_correction": true,
+        });
+        let mut findings = Vec::new();
+        judge_result(&result, CONTEXT, &mut findings).unwrap();
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].check, "singleton-state");
+        assert_eq!(
+            findings[0].message,
+            "a re-import hands back the first import's objects: cache (dict)"
+        );
+    }
+
+    /// A result the probe and this type disagree on is the harness's
+    /// failure, never a pass.
+    #[test]
+    fn a_malformed_result_is_a_harness_error() {
+        let result = serde_json::json!({"cycles": "nine", "same": []});
+        let error = judge_result(&result, CONTEXT, &mut Vec::new()).unwrap_err();
+        assert!(
+            error.starts_with("the probe's reimport result is malformed: "),
+            "{error}"
+        );
+    }
+}
