@@ -179,6 +179,17 @@ pub enum Ending {
     TimedOut,
 }
 
+impl Ending {
+    /// How the child ended, in words: "died by SIGSEGV".
+    pub fn describe(&self) -> String {
+        match self {
+            Ending::Exited { code } => format!("exited with status {code}"),
+            Ending::Signaled { name, .. } => format!("died by {name}"),
+            Ending::TimedOut => "did not finish within the time limit".to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ChildOutput {
     pub ending: Ending,

@@ -154,7 +154,7 @@ fn collect(
             python,
             status: match status {
                 Some(code) => format!("pytest's exit status {code}"),
-                None => session::ending_text(&session.ending),
+                None => session.ending.describe(),
             },
             output: session.output_tail(15),
             traceback: session.fault.trim_end().to_string(),

@@ -97,15 +97,6 @@ impl Session {
     }
 }
 
-/// How a session ended, in words: "died by SIGSEGV".
-pub fn ending_text(ending: &Ending) -> String {
-    match ending {
-        Ending::Exited { code } => format!("exited with status {code}"),
-        Ending::Signaled { name, .. } => format!("died by {name}"),
-        Ending::TimedOut => "overran the time limit".to_string(),
-    }
-}
-
 /// Starts pytest once; `collect_only` asks it for the test list alone.
 pub fn run(
     workspace: &Workspace,

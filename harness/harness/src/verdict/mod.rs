@@ -156,7 +156,7 @@ pub fn judge(scenario: Scenario, run: &Run, context: Context, judge_result: Resu
                 harness_error = true;
                 detail = Some(format!(
                     "the interpreter {}{} before the probe started{}",
-                    ending_text(&run.ending),
+                    run.ending.describe(),
                     cpu_limit_note(&run.ending, &run.limits).unwrap_or_default(),
                     tail(&run.stderr)
                         .map(|t| format!(": {t}"))
@@ -198,14 +198,6 @@ pub fn judge(scenario: Scenario, run: &Run, context: Context, judge_result: Resu
         },
         findings,
         imported,
-    }
-}
-
-fn ending_text(ending: &Ending) -> String {
-    match ending {
-        Ending::Exited { code } => format!("exited with status {code}"),
-        Ending::Signaled { name, .. } => format!("was killed by {name}"),
-        Ending::TimedOut => "did not finish within the time limit".to_string(),
     }
 }
 
