@@ -10,7 +10,8 @@ directory, no interpreter discovery.
 
     python3 tests/bench/minimal_loop.py --python PY [--scenario S]... [--rounds N] MODULE.so
 
-Per scenario (harness/harness/src/probe.py does the same imports and calls):
+Per scenario (the harness's probe, harness/harness/src/probe/ and each
+scenario's part, does the same imports and calls):
 
 - import: `PY -I`, load the module by path with ExtensionFileLoader (the
   name is the file name's first part), exit with os._exit(0).

@@ -8,7 +8,8 @@
 # measured with the Meter: first per callable (each run calls every shape
 # once), then, for a callable whose deltas grow, per row of shapes and per
 # shape of the rows that grow. The harness applies the leak rule to the
-# callable's and the shapes' deltas (exercise.rs documents the scenario).
+# callable's and the shapes' deltas (mod.rs beside this file documents the
+# scenario).
 
 
 class Fresh(object):
