@@ -8,6 +8,7 @@
 
 mod args;
 pub mod docs;
+mod entry;
 mod format;
 mod gate;
 mod gate_report;
@@ -20,6 +21,7 @@ mod stdout;
 mod terminal;
 
 pub use args::CiArgs;
+pub use entry::main;
 pub use format::Format;
 pub use gate::{Gate, SetupError, setup};
 pub use gate_report::GateReport;

@@ -66,23 +66,7 @@ struct CheckArgs {
 
 /// The whole command line of `extharness`.
 pub fn main() -> ExitCode {
-    std::panic::set_hook(Box::new(|info| {
-        eprintln!("extharness: {}", clikit::panic_line(info));
-    }));
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
-    };
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            eprintln!("extharness: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    clikit::main("extharness", run)
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {

@@ -46,23 +46,7 @@ enum Command {
 
 /// The whole command line of `extinspect`.
 pub fn main() -> ExitCode {
-    std::panic::set_hook(Box::new(|info| {
-        eprintln!("extinspect: {}", clikit::panic_line(info));
-    }));
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
-    };
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            eprintln!("extinspect: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    clikit::main("extinspect", run)
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
