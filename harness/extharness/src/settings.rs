@@ -15,8 +15,10 @@ pub struct CheckSettings {
     /// Check an importable module of the interpreters' environment instead.
     #[arg(long, value_name = "NAME")]
     pub module: Vec<String>,
-    /// Only these interpreters (repeatable); default: the configuration's
-    /// `harness.pythons`, else every one found whose version the module's
+    /// Only these interpreters (repeatable; a virtual environment's
+    /// `bin/python` runs in that environment); default: the configuration's
+    /// `harness.pythons`, else the environment you work in (`$VIRTUAL_ENV`,
+    /// else `.venv` here), else every one found whose version the module's
     /// tag accepts.
     #[arg(long, value_name = "PATH")]
     pub python: Vec<PathBuf>,

@@ -274,3 +274,62 @@ fn reinit_runs_with_the_binary_as_its_own_embedding_host() {
     assert_eq!(checks("refuse_reinit"), ["reinit-refused"]);
     assert_eq!(checks("abort_reinit"), ["reinit-crash"]);
 }
+
+/// Without `--python`, the environment the user works in is the one that
+/// runs: the active one (`VIRTUAL_ENV`), else `.venv` in the working
+/// directory; its packages are visible and the report names it.
+#[test]
+fn the_users_virtual_environment_is_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    let root = project.join(".venv");
+    let made = Command::new(&python312().executable)
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    let site = root.join("lib/python3.12/site-packages/envpkg");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("__init__.py"), "").unwrap();
+    let module = sample("clean_multiphase");
+    std::fs::copy(&module, site.join(module.file_name().unwrap())).unwrap();
+    let run = |cwd: &Path, virtual_env: Option<&Path>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_extharness"));
+        command
+            .args(["check", "--isolated", "--scenario", "reimport"])
+            .args(["--module", "envpkg.clean_multiphase"])
+            .current_dir(cwd)
+            .env_remove("VIRTUAL_ENV");
+        if let Some(path) = virtual_env {
+            command.env("VIRTUAL_ENV", path);
+        }
+        command.output().unwrap()
+    };
+    for (cwd, active) in [
+        (project.as_path(), None),
+        (dir.path(), Some(root.as_path())),
+    ] {
+        let output = run(cwd, active);
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(0), "{text}{output:?}");
+        assert!(
+            text.contains(&format!(
+                "  python 3.12.{} ({}, a virtual environment at {} of ",
+                python312().version.micro,
+                root.join("bin/python").display(),
+                root.display()
+            )),
+            "{text}"
+        );
+        assert_eq!(text.matches("  python ").count(), 1, "{text}");
+    }
+    // Elsewhere, with none active, every interpreter found runs, and the
+    // package is not there.
+    let output = run(dir.path(), None);
+    assert!(
+        stdout(&output).contains("No module named 'envpkg'"),
+        "{}",
+        stdout(&output)
+    );
+}

@@ -25,6 +25,7 @@ pub use probe::{Target, Workload};
 pub use process::reaper::stop_children_on_termination;
 pub use process::{HostCommand, Settings, child, native};
 pub use report::{
-    Finding, InterpreterReport, ModuleReport, Outcome, PassedOver, Report, Scenario, ScenarioReport,
+    EnvironmentReport, Finding, InterpreterReport, ModuleReport, Outcome, PassedOver, Report,
+    Scenario, ScenarioReport,
 };
 pub use scenarios::reinit::host_main;

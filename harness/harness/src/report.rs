@@ -65,11 +65,25 @@ pub struct ScenarioReport {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InterpreterReport {
+    /// The path the children were started by: inside a virtual
+    /// environment, the environment's own interpreter.
     pub python: PathBuf,
+    /// The virtual environment `python` belongs to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<EnvironmentReport>,
     pub version: String,
     pub debug: bool,
     pub scenarios: Vec<ScenarioReport>,
     pub findings: Vec<Finding>,
+}
+
+/// A virtual environment an interpreter was run in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvironmentReport {
+    /// Its directory (`sys.prefix`).
+    pub prefix: PathBuf,
+    /// The installation's real executable it runs on.
+    pub base: PathBuf,
 }
 
 /// An interpreter that was considered and not used for a module.

@@ -59,7 +59,10 @@ pub fn discover(explicit: &[PathBuf]) -> Discovery {
     for ((candidate, origin), answer) in candidates.into_iter().zip(answers) {
         match answer {
             Ok(mut interpreter) => {
-                if seen.insert(interpreter.executable.clone()) {
+                // A virtual environment is an interpreter of its own: the
+                // same executable sees other packages there.
+                let prefix = interpreter.environment.as_ref().map(|e| e.prefix.clone());
+                if seen.insert((interpreter.executable.clone(), prefix)) {
                     interpreter.origin = origin;
                     discovery.interpreters.push(interpreter);
                 }
@@ -71,7 +74,13 @@ pub fn discover(explicit: &[PathBuf]) -> Discovery {
             }),
         }
     }
-    discovery.interpreters.sort_by_key(|i| {
+    sort(&mut discovery.interpreters);
+    discovery
+}
+
+/// By version, then build kind, then where found.
+fn sort(interpreters: &mut [Interpreter]) {
+    interpreters.sort_by_key(|i| {
         (
             i.version,
             i.debug,
@@ -80,7 +89,22 @@ pub fn discover(explicit: &[PathBuf]) -> Discovery {
             i.executable.clone(),
         )
     });
-    discovery
+}
+
+/// The virtual environment the user works in, as the path of its
+/// interpreter: the active one (`$VIRTUAL_ENV`), else a `.venv` in `dir`
+/// (where `uv`, Poetry and `python -m venv .venv` put a project's).
+pub fn active_environment(dir: &Path) -> Option<PathBuf> {
+    environment_in(env::var_os("VIRTUAL_ENV"), dir)
+}
+
+fn environment_in(virtual_env: Option<std::ffi::OsString>, dir: &Path) -> Option<PathBuf> {
+    let root = virtual_env
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dir.join(".venv"));
+    let python = root.join("bin").join("python");
+    python.is_file().then_some(python)
 }
 
 impl Discovery {

@@ -87,8 +87,32 @@ pub struct Interpreter {
     pub prefix: Option<PathBuf>,
     #[serde(default)]
     pub exec_prefix: Option<PathBuf>,
+    /// The virtual environment it was started in, if any.
+    #[serde(default)]
+    pub environment: Option<Environment>,
     #[serde(skip_deserializing, default = "explicit")]
     pub origin: Origin,
+}
+
+/// A virtual environment (`python -m venv`, virtualenv): an interpreter
+/// started by the environment's own `bin/python` sees the environment's
+/// `site-packages`; started by its real executable, it does not. So the
+/// harness starts it by [`Environment::launcher`], and keeps
+/// [`Interpreter::executable`] for what the installation is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Environment {
+    /// `sys.prefix`: the environment's directory.
+    pub prefix: PathBuf,
+    /// The environment's own interpreter path (`sys.executable`, symlinks
+    /// kept).
+    pub launcher: PathBuf,
+    /// The installation's interpreter the environment was made from
+    /// (`sys._base_executable`, resolved).
+    pub base: PathBuf,
+    /// Its site directories (`site.getsitepackages()`), for a process that
+    /// embeds the base installation's `libpython` and must see the same
+    /// packages.
+    pub site_packages: Vec<PathBuf>,
 }
 
 fn explicit() -> Origin {
@@ -133,6 +157,15 @@ impl Interpreter {
     pub fn is_cpython(&self) -> bool {
         self.implementation == "cpython"
     }
+
+    /// The path to start it by: the environment's own interpreter inside a
+    /// virtual environment, else the real executable.
+    pub fn program(&self) -> &std::path::Path {
+        match &self.environment {
+            Some(environment) => &environment.launcher,
+            None => &self.executable,
+        }
+    }
 }
 
 impl fmt::Display for Interpreter {
@@ -143,7 +176,16 @@ impl fmt::Display for Interpreter {
             self.implementation,
             self.version,
             self.abiflags,
-            self.executable.display()
-        )
+            self.program().display()
+        )?;
+        match &self.environment {
+            Some(environment) => write!(
+                f,
+                ", a virtual environment at {} of {}",
+                environment.prefix.display(),
+                environment.base.display()
+            ),
+            None => Ok(()),
+        }
     }
 }

@@ -9,7 +9,7 @@ mod error;
 mod interpreter;
 mod probe;
 
-pub use discover::{Discovery, Skipped, discover, pyenv_root};
+pub use discover::{Discovery, Skipped, active_environment, discover, pyenv_root};
 pub use error::ProbeError;
-pub use interpreter::{Interpreter, Origin, Version};
+pub use interpreter::{Environment, Interpreter, Origin, Version};
 pub use probe::probe;

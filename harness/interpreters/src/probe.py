@@ -3,6 +3,7 @@
 # then skipped by version) instead of failing to parse. Prints one JSON object.
 import json
 import os
+import site
 import sys
 import sysconfig
 
@@ -20,6 +21,24 @@ def lib_dynload():
             return entry
     dest = config("DESTSHARED")
     return dest if dest and os.path.isdir(dest) else None
+
+
+def environment():
+    # A virtual environment (venv, or virtualenv's older real_prefix): its
+    # prefix, the path it was started by (its own bin/python, whose
+    # pyvenv.cfg makes it the environment), and its site directories.
+    base = getattr(sys, "real_prefix", None) or getattr(sys, "base_prefix", sys.prefix)
+    if os.path.realpath(sys.prefix) == os.path.realpath(base):
+        return None
+    getsitepackages = getattr(site, "getsitepackages", None)
+    return {
+        "prefix": sys.prefix,
+        "launcher": os.path.abspath(sys.executable),
+        # The installation's own interpreter (3.7+ venvs say; a venv made
+        # with --copies has a copy of it in place of a symlink).
+        "base": os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable),
+        "site_packages": [d for d in (getsitepackages() if getsitepackages else []) if os.path.isdir(d)],
+    }
 
 
 include = sysconfig.get_paths().get("include") or config("INCLUDEPY")
@@ -42,8 +61,9 @@ json.dump(
         "ldlibrary": config("LDLIBRARY"),
         "shared": bool(config("Py_ENABLE_SHARED")),
         "pointer_size": 8 if sys.maxsize > 2**32 else 4,
-        "prefix": getattr(sys, "base_prefix", sys.prefix),
-        "exec_prefix": getattr(sys, "base_exec_prefix", sys.exec_prefix),
+        "prefix": getattr(sys, "real_prefix", None) or getattr(sys, "base_prefix", sys.prefix),
+        "exec_prefix": getattr(sys, "real_prefix", None) or getattr(sys, "base_exec_prefix", sys.exec_prefix),
+        "environment": environment(),
     },
     sys.stdout,
 )

@@ -57,9 +57,17 @@ fn write_module(out: &mut String, module: &ModuleReport, paint: Paint) {
         let _ = writeln!(out, "  not runnable here: {reason}");
     }
     for interpreter in &module.interpreters {
+        let environment = match &interpreter.environment {
+            Some(environment) => format!(
+                ", a virtual environment at {} of {}",
+                environment.prefix.display(),
+                environment.base.display()
+            ),
+            None => String::new(),
+        };
         let _ = writeln!(
             out,
-            "  python {} ({})",
+            "  python {} ({}{environment})",
             interpreter.version,
             interpreter.python.display()
         );

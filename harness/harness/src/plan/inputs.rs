@@ -9,6 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use inspector::input::{self, Candidate, Source};
 use naming::{Platform, parse_filename, parse_wheel_filename};
 
+use super::names;
 use super::select::{Build, build_of, not_runnable};
 use crate::probe::Target;
 use crate::process::reaper::PrivateDir;
@@ -36,7 +37,15 @@ pub struct Inputs {
 /// of filling the disk.
 const WHEEL_LIMIT: u64 = 4 << 30;
 
-pub fn gather(paths: &[PathBuf], names: &[String], init: Option<&str>) -> Inputs {
+/// The modules of `paths` and `names`; `roots` are the site directories of
+/// the interpreters that will run them, below which a file's directories
+/// are its packages (see [`super::names`]).
+pub fn gather(
+    paths: &[PathBuf],
+    names: &[String],
+    init: Option<&str>,
+    roots: &[PathBuf],
+) -> Inputs {
     let mut modules = Vec::new();
     let mut extracted = Vec::new();
     for candidate in input::collect(paths) {
@@ -45,7 +54,7 @@ pub fn gather(paths: &[PathBuf], names: &[String], init: Option<&str>) -> Inputs
                 let error = unreadable(&path, error);
                 modules.push(failed(path.display().to_string(), error))
             }
-            Candidate::Found(Source::File(path)) => modules.push(file_module(&path, init)),
+            Candidate::Found(Source::File(path)) => modules.push(file_module(&path, init, roots)),
             Candidate::Found(Source::Wheel(path)) => match extract(&path) {
                 Ok((dir, members)) => {
                     let abi3_min = wheel_abi3_min(&path);
@@ -106,14 +115,25 @@ struct Placement {
     wheel_abi3_min: Option<(u32, u32)>,
 }
 
-fn file_module(path: &Path, init: Option<&str>) -> ModuleInput {
+/// A module file on disk: inside a package, it is imported by its dotted
+/// name from its import root, as `import pkg.sub._ext` would find it.
+fn file_module(path: &Path, init: Option<&str>, roots: &[PathBuf]) -> ModuleInput {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    described(
-        path.display().to_string(),
-        absolute,
-        init,
-        Placement::default(),
-    )
+    let placement = match absolute
+        .parent()
+        .and_then(|dir| names::placement(dir, roots))
+    {
+        Some(names::Placement {
+            package: Some(package),
+            root,
+        }) => Placement {
+            package: Some(package),
+            sys_path: vec![root],
+            wheel_abi3_min: None,
+        },
+        _ => Placement::default(),
+    };
+    described(path.display().to_string(), absolute, init, placement)
 }
 
 /// Reads the module file at `path` and works out its name, build and
@@ -317,7 +337,7 @@ mod tests {
     use super::*;
 
     fn error_of(path: &Path) -> String {
-        let inputs = gather(&[path.to_path_buf()], &[], None);
+        let inputs = gather(&[path.to_path_buf()], &[], None, &[]);
         let [module] = inputs.modules.as_slice() else {
             panic!("one module for {}", path.display());
         };

@@ -4,19 +4,21 @@
 //! order.
 
 mod inputs;
+mod names;
 mod select;
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Condvar, Mutex};
 
-use interpreters::{Interpreter, discover};
+use interpreters::{Interpreter, active_environment, discover};
 use naming::SuffixTag;
 
 use crate::process::Settings;
 use crate::process::reaper::{self, Scope};
 use crate::report::{
-    InterpreterReport, ModuleReport, Outcome, PassedOver, Report, Scenario, ScenarioReport,
+    EnvironmentReport, InterpreterReport, ModuleReport, Outcome, PassedOver, Report, Scenario,
+    ScenarioReport,
 };
 use crate::scenarios;
 use crate::verdict::{Context, Judged};
@@ -85,8 +87,15 @@ pub fn check_with(
     options: &Options,
     progress: &(dyn Fn(Step<'_>) + Sync),
 ) -> Report {
-    let discovery = discover(&options.pythons);
-    let interpreter_errors: Vec<PassedOver> = if options.pythons.is_empty() {
+    // A user working in a virtual environment means its interpreter, with
+    // its packages, as `python` there does; `--python` chooses others.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let pythons: Vec<PathBuf> = match active_environment(&cwd) {
+        Some(python) if options.pythons.is_empty() => vec![python],
+        _ => options.pythons.clone(),
+    };
+    let discovery = discover(&pythons);
+    let interpreter_errors: Vec<PassedOver> = if pythons.is_empty() {
         Vec::new()
     } else {
         discovery
@@ -99,7 +108,12 @@ pub fn check_with(
             .collect()
     };
     let interpreters = discovery.interpreters;
-    let inputs = gather(paths, &options.modules, options.init.as_deref());
+    let roots: Vec<PathBuf> = interpreters
+        .iter()
+        .filter_map(|i| i.environment.as_ref())
+        .flat_map(|e| e.site_packages.iter().cloned())
+        .collect();
+    let inputs = gather(paths, &options.modules, options.init.as_deref(), &roots);
 
     let mut plans: Vec<(Vec<usize>, Vec<PassedOver>)> = Vec::new();
     let mut units = Vec::new();
@@ -117,7 +131,7 @@ pub fn check_with(
                         });
                     }
                     Err(reason) => passed_over.push(PassedOver {
-                        python: interpreter.executable.clone(),
+                        python: interpreter.program().to_path_buf(),
                         reason,
                     }),
                 }
@@ -206,7 +220,14 @@ fn assemble(
             }
         }
         reports.push(InterpreterReport {
-            python: interpreter.executable.clone(),
+            python: interpreter.program().to_path_buf(),
+            environment: interpreter
+                .environment
+                .as_ref()
+                .map(|environment| EnvironmentReport {
+                    prefix: environment.prefix.clone(),
+                    base: environment.base.clone(),
+                }),
             version: format!("{}{}", interpreter.version, interpreter.abiflags),
             debug: interpreter.debug,
             scenarios,

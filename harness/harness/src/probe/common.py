@@ -70,14 +70,33 @@ def safe_str(obj):
 # -- loading ---------------------------------------------------------------
 
 
+class ParentImportFailed(Exception):
+    """The package a module is in could not be imported: the package's
+    doing (its __init__, a missing dependency), not the module's."""
+
+
 def load(target):
-    """Import the module under test: by path under the chosen name, or by name."""
+    """Import the module under test: by path under the chosen name, or by
+    name. A module in a package is imported as `import pkg.mod` would: the
+    package first (its relative imports need it), and when the package has
+    imported this very file already, that module is the one."""
     name = target["name"]
     for entry in reversed(target.get("sys_path") or []):
         if entry not in sys.path:
             sys.path.insert(0, entry)
+    parent = name.rpartition(".")[0]
+    if parent:
+        try:
+            importlib.import_module(parent)
+        except BaseException as exc:
+            raise ParentImportFailed("importing its package %s raised %s: %s" % (parent, qualified(type(exc)), safe_str(exc)))
     if target.get("path") is None:
         return importlib.import_module(name)
+    if parent:
+        known = sys.modules.get(name)
+        path = getattr(known, "__file__", None)
+        if path is not None and os.path.exists(path) and os.path.samefile(path, target["path"]):
+            return known
     loader = importlib.machinery.ExtensionFileLoader(name, target["path"])
     spec = importlib.util.spec_from_file_location(name, target["path"], loader=loader)
     module = importlib.util.module_from_spec(spec)
@@ -149,10 +168,13 @@ def immortal(obj):
 IMMORTAL_REFCNT = (1 << 30) - 1
 
 
-def zero_argument_results(module, target, deny, phase_name, swallow=Exception, **detail):
+def zero_argument_results(module, target, deny, phase_name, **detail):
     """Call every module-level function that accepts no arguments, once.
     Each call is a phase of its own (with `detail`), so a crash names the
-    function; what a call raises within `swallow` is ignored."""
+    function. Whatever a call raises is ignored, BaseException included:
+    greenlet's GreenletExit, or SystemExit from a function that calls
+    sys.exit(), is raised normally, and must not end the probe as if the
+    interpreter had died."""
     results = []
     for key, value in public(module):
         if not isinstance(value, types.BuiltinFunctionType) or not owned_by(value, target):
@@ -162,7 +184,7 @@ def zero_argument_results(module, target, deny, phase_name, swallow=Exception, *
         phase(phase_name, function=key, **detail)
         try:
             results.append((key, value()))
-        except swallow:
+        except BaseException:
             pass
     return results
 

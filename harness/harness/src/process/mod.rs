@@ -117,7 +117,7 @@ pub fn execute(
     let mut args = interpreter_options(settings);
     args.extend([probe_path.into(), config.into()]);
     let spec = ChildSpec {
-        program: interpreter.executable.clone(),
+        program: interpreter.program().to_path_buf(),
         args,
         env: child_env(dir.path())?,
         cwd: dir.path().to_path_buf(),

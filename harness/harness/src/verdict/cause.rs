@@ -23,6 +23,13 @@ pub enum Cause {
     UnreportedException,
     /// The init function (or an exec slot) raised.
     Raised { kind: String, message: String },
+    /// Importing the package the module is in raised (its `__init__`, or a
+    /// dependency it lacks): the package's failure, or the environment's,
+    /// before the module was loaded at all.
+    ParentImportFailed { message: String },
+    /// The module's initialisation imports a module this environment does
+    /// not have.
+    MissingDependency { module: String },
 }
 
 impl Cause {
@@ -36,6 +43,8 @@ impl Cause {
             Cause::WrongReturnType { .. } => "wrong-return-type",
             Cause::UnreportedException => "unreported-exception",
             Cause::Raised { .. } => "init-raised",
+            Cause::ParentImportFailed { .. } => "parent-import-failed",
+            Cause::MissingDependency { .. } => "missing-dependency",
         }
     }
 
@@ -61,12 +70,22 @@ impl Cause {
                 "the init function returned a module but left an exception set".to_string()
             }
             Cause::Raised { kind, message } => format!("initialisation raised {kind}: {message}"),
+            Cause::ParentImportFailed { message } => message.clone(),
+            Cause::MissingDependency { module } => {
+                format!("its initialisation imports {module}, which this environment does not have")
+            }
         }
     }
 }
 
 /// Classifies an import failure, looking through every wrapped exception.
 pub fn classify(error: &ExcInfo) -> Cause {
+    // The probe's own: the package failed before the module was loaded.
+    if error.kind.rsplit('.').next() == Some("ParentImportFailed") {
+        return Cause::ParentImportFailed {
+            message: first_line(&error.message).to_string(),
+        };
+    }
     let mut messages: Vec<(&str, &str)> = error
         .chain
         .iter()
@@ -95,6 +114,16 @@ pub fn classify(error: &ExcInfo) -> Cause {
         Some((_, original)) => ("ImportError", original.trim()),
         None => (kind, message),
     };
+    if kind == "ModuleNotFoundError"
+        && let Some(module) = message
+            .strip_prefix("No module named '")
+            .and_then(|rest| rest.split_once('\''))
+            .map(|(module, _)| module)
+    {
+        return Cause::MissingDependency {
+            module: module.to_string(),
+        };
+    }
     Cause::Raised {
         kind: kind.to_string(),
         message: first_line(message).to_string(),
@@ -253,6 +282,40 @@ mod tests {
                 kind: "ImportError".into(),
                 message: "No module named 'six'".into()
             }
+        );
+    }
+
+    #[test]
+    fn the_package_failing_first_is_its_own_cause() {
+        let cause = classify(&exc(&[
+            (
+                "__main__.ParentImportFailed",
+                "importing its package pkg raised ModuleNotFoundError: No module named 'numpy'",
+            ),
+            ("ModuleNotFoundError", "No module named 'numpy'"),
+        ]));
+        assert_eq!(cause.name(), "parent-import-failed");
+        assert_eq!(
+            cause.describe(),
+            "importing its package pkg raised ModuleNotFoundError: No module named 'numpy'"
+        );
+    }
+
+    #[test]
+    fn a_module_its_initialisation_imports_may_be_missing() {
+        let cause = classify(&exc(&[(
+            "ModuleNotFoundError",
+            "No module named 'numpy.core'",
+        )]));
+        assert_eq!(
+            cause,
+            Cause::MissingDependency {
+                module: "numpy.core".into()
+            }
+        );
+        assert_eq!(
+            cause.describe(),
+            "its initialisation imports numpy.core, which this environment does not have"
         );
     }
 }

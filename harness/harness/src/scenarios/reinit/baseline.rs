@@ -20,7 +20,9 @@ use super::launch;
 use super::records::Left;
 use crate::process::{HostCommand, Settings};
 
-type Key = (HostCommand, PathBuf, bool, u32);
+/// The host, libpython, the virtual environment (its packages load in
+/// every runtime), `--malloc-debug` and the cycles.
+type Key = (HostCommand, PathBuf, Option<PathBuf>, bool, u32);
 type Slot = Arc<Mutex<Option<Vec<Left>>>>;
 
 static BASELINES: OnceLock<Mutex<HashMap<Key, Slot>>> = OnceLock::new();
@@ -38,7 +40,13 @@ pub(super) fn get(
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .entry((host.clone(), libpython, settings.malloc_debug, cycles))
+        .entry((
+            host.clone(),
+            libpython,
+            interpreter.environment.as_ref().map(|e| e.prefix.clone()),
+            settings.malloc_debug,
+            cycles,
+        ))
         .or_default()
         .clone();
     let mut kept = slot.lock().unwrap_or_else(|e| e.into_inner());

@@ -41,6 +41,10 @@ def main(plan_path, cycle, dump_after):
     "\xe9".encode("punycode")
     record = {"cycle": cycle, "imported": False, "error": None, "objects": {}}
     objects = {}
+    import site
+
+    for directory in plan.get("site_packages", []):
+        site.addsitedir(directory)
     target = plan.get("target")
     if target is not None:
         probe.phase("reinit-import", cycle=cycle)
@@ -96,7 +100,7 @@ def snapshot(probe, module, target, deny, cycle):
             found["type(%s)" % key] = (kind_of(type(value)), type(value))
     # SystemExit too: left to PyRun_SimpleString, it would finalize the
     # runtime and exit the host.
-    calls = probe.zero_argument_results(module, target, deny, "reinit-use", BaseException, cycle=cycle)
+    calls = probe.zero_argument_results(module, target, deny, "reinit-use", cycle=cycle)
     for key, result in calls:
         if isinstance(result, (probe.SHAREABLE, types.ModuleType)) or probe.immortal(result):
             continue

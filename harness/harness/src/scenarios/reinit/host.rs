@@ -45,6 +45,12 @@ pub(crate) struct Plan {
     pub dump_after: Option<f64>,
     /// The probe's `Target`; none for the baseline run.
     pub target: Option<Value>,
+    /// The site directories of the virtual environment the interpreter was
+    /// given in, which a runtime embedding the base installation's
+    /// `libpython` does not find by itself: `cycle.py` adds them (with
+    /// their `.pth` files) in every runtime, the baseline's too.
+    #[serde(default)]
+    pub site_packages: Vec<PathBuf>,
     pub no_call: Vec<String>,
 }
 

@@ -179,6 +179,11 @@ fn launch(
         cycles,
         dump_after: Some(dump_after(settings.timeout)),
         target: target.map(|t| serde_json::to_value(t).expect("the target serializes")),
+        site_packages: interpreter
+            .environment
+            .as_ref()
+            .map(|e| e.site_packages.clone())
+            .unwrap_or_default(),
         no_call: settings.no_call.clone(),
     };
     let plan_path = dir.path().join("reinit-plan.json");

@@ -1,0 +1,202 @@
+//! extharness where users have their modules: in a virtual environment
+//! (`python -m venv`, symlinked and copied), inside a package, and calling
+//! functions that raise what `except Exception` does not catch.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use harness::{Options, Outcome, Scenario};
+use interpreters::Interpreter;
+
+/// A venv of `interpreter` in `dir`, without pip (nothing is downloaded):
+/// its interpreter and its `site-packages`.
+fn venv(interpreter: &Interpreter, dir: &Path, copies: bool) -> (PathBuf, PathBuf) {
+    let mut command = Command::new(&interpreter.executable);
+    command.args(["-m", "venv", "--without-pip"]);
+    if copies {
+        command.arg("--copies");
+    }
+    let output = command.arg(dir).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let python = dir.join("bin/python");
+    let output = Command::new(&python)
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ])
+        .output()
+        .unwrap();
+    let site = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    assert!(site.is_dir(), "{}", site.display());
+    (python, site)
+}
+
+fn options(python: &Path, modules: &[&str], scenarios: &[Scenario]) -> Options {
+    let interpreter = common::python312();
+    let mut options = common::harness_options(interpreter, Duration::from_secs(60));
+    options.pythons = vec![python.to_path_buf()];
+    options.modules = modules.iter().map(|m| m.to_string()).collect();
+    options.scenarios = scenarios.to_vec();
+    options
+}
+
+/// A module installed in a venv's `site-packages`, inside a package, is
+/// found by every scenario the venv's interpreter runs (the reinit host's
+/// embedded runtimes too), and the report names the environment.
+#[test]
+fn a_module_of_a_venv_imports_in_every_scenario_symlinked_or_copied() {
+    let mut failures = Vec::new();
+    for interpreter in common::interpreters().iter().filter(|i| !i.debug) {
+        let corpus = common::corpus(interpreter);
+        let sample = corpus.module("clean_multiphase").unwrap();
+        for copies in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path().join("env");
+            let (python, site) = venv(interpreter, &root, copies);
+            let package = site.join("envpkg");
+            std::fs::create_dir_all(&package).unwrap();
+            std::fs::write(package.join("__init__.py"), "").unwrap();
+            std::fs::copy(&sample.path, package.join(sample.path.file_name().unwrap())).unwrap();
+            let scenarios = Options::default_scenarios(false);
+            let report = harness::check(
+                &[],
+                &options(&python, &["envpkg.clean_multiphase"], &scenarios),
+            );
+            let label = format!(
+                "{} {}",
+                interpreter.tag(),
+                if copies { "copies" } else { "symlinks" }
+            );
+            let Some(module) = report.modules.first() else {
+                failures.push(format!("{label}: no module in {report:#?}"));
+                continue;
+            };
+            let Some(ran) = module.interpreters.first() else {
+                failures.push(format!("{label}: not run: {module:#?}"));
+                continue;
+            };
+            if ran.python != python {
+                failures.push(format!(
+                    "{label}: ran {} rather than the venv's",
+                    ran.python.display()
+                ));
+            }
+            match &ran.environment {
+                Some(environment) if environment.prefix == root => {}
+                other => failures.push(format!("{label}: environment {other:?}")),
+            }
+            let ids = common::finding_ids(module);
+            if ids.contains("import-error") || ids.contains("import-crash") {
+                failures.push(format!("{label}: {ids:?} {:#?}", ran.findings));
+            }
+            let version = interpreter.version.feature();
+            for scenario in &ran.scenarios {
+                // A scenario this version cannot run is skipped; no other.
+                let skip_ok = scenario.name.unavailable_on(version).is_some();
+                let bad = match scenario.outcome {
+                    Outcome::Error => true,
+                    Outcome::Skipped => !skip_ok,
+                    _ => false,
+                };
+                if bad {
+                    failures.push(format!("{label}: {scenario:?}"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// `_thread.exit()` raises SystemExit, which `except Exception` lets
+/// through: a function that raises it has raised, not crashed the
+/// interpreter, in the shutdown scenario and in every embedded runtime.
+#[test]
+fn a_function_that_raises_a_base_exception_is_no_crash() {
+    let mut failures = Vec::new();
+    for interpreter in common::interpreters() {
+        let mut options = common::harness_options(interpreter, Duration::from_secs(60));
+        options.modules = vec!["_thread".into()];
+        options.scenarios = vec![Scenario::Shutdown, Scenario::Reinit];
+        // It raises KeyboardInterrupt in the main thread at a later time,
+        // wherever the probe is then.
+        options.settings.no_call = vec!["interrupt_main".into()];
+        let report = harness::check(&[], &options);
+        for module in &report.modules {
+            for ran in &module.interpreters {
+                let passed = ran.scenarios.iter().all(|s| s.outcome == Outcome::Passed);
+                if !passed || !ran.findings.is_empty() {
+                    failures.push(format!(
+                        "{}: {:#?} {:#?}",
+                        ran.version, ran.scenarios, ran.findings
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// A module file named by its path is imported by its dotted name, with
+/// its package first: from a package with an `__init__.py` (which imports
+/// the module itself, as packages do), from a namespace package below the
+/// environment's site directory, and, when the package's `__init__` fails,
+/// with that as the cause rather than the module's initialisation.
+#[test]
+fn a_path_inside_a_package_is_imported_by_its_dotted_name_package_first() {
+    let interpreter = common::python312();
+    let corpus = common::corpus(interpreter);
+    let sample = &corpus.module("clean_multiphase").unwrap().path;
+    let file = sample.file_name().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (python, site) = venv(interpreter, &dir.path().join("env"), false);
+    let place = |package: &str, init: Option<&str>| {
+        let at = site.join(package.replace('.', "/"));
+        std::fs::create_dir_all(&at).unwrap();
+        if let Some(init) = init {
+            std::fs::write(at.join("__init__.py"), init).unwrap();
+        }
+        std::fs::copy(sample, at.join(file)).unwrap();
+        at.join(file)
+    };
+    let regular = place("regular", Some("from . import clean_multiphase\n"));
+    let namespace = place("space.inner", None);
+    let broken = place("broken", Some("import extharness_missing_dependency\n"));
+    let report = harness::check(
+        &[regular, namespace, broken],
+        &options(&python, &[], &[Scenario::Reimport]),
+    );
+    let names: Vec<&str> = report.modules.iter().map(|m| m.module.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "regular.clean_multiphase",
+            "space.inner.clean_multiphase",
+            "broken.clean_multiphase"
+        ]
+    );
+    for module in &report.modules[..2] {
+        let ids = common::finding_ids(module);
+        assert!(!ids.contains("import-error"), "{module:#?}");
+        let ran = &module.interpreters[0];
+        assert!(
+            ran.scenarios.iter().all(|s| s.outcome == Outcome::Passed),
+            "{module:#?}"
+        );
+    }
+    let broken = &report.modules[2].interpreters[0].findings;
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+    assert_eq!(broken[0].check, "import-error");
+    assert_eq!(broken[0].evidence["cause"], "parent-import-failed");
+    assert_eq!(
+        broken[0].message,
+        "the module does not import: importing its package broken raised ModuleNotFoundError: \
+         No module named 'extharness_missing_dependency'"
+    );
+}
