@@ -200,3 +200,128 @@ fn a_path_inside_a_package_is_imported_by_its_dotted_name_package_first() {
          No module named 'extharness_missing_dependency'"
     );
 }
+
+/// What auditwheel and its kin vendor into `<dist>.libs/`, and a `lib*`
+/// shared object without an init function, are libraries that modules
+/// link: listed as such, never imported, never a finding.
+#[test]
+fn vendored_and_lib_named_libraries_are_not_modules() {
+    let interpreter = common::python312();
+    let corpus = common::corpus(interpreter);
+    let sample = &corpus.module("clean_multiphase").unwrap().path;
+    let dir = tempfile::tempdir().unwrap();
+    let vendored = dir.path().join("pkg.libs/libvendored-1a2b3c4d.so");
+    std::fs::create_dir_all(vendored.parent().unwrap()).unwrap();
+    std::fs::copy(sample, &vendored).unwrap();
+    let source = dir.path().join("plain.c");
+    std::fs::write(&source, "int plain_answer(void) { return 42; }\n").unwrap();
+    let plain = dir.path().join("libplain.so");
+    let compiled = Command::new(sample_modules::find_tool(&["cc", "gcc", "clang"]).unwrap())
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&plain)
+        .arg(&source)
+        .output()
+        .unwrap();
+    assert!(compiled.status.success(), "{compiled:?}");
+    let report = harness::check(
+        &[vendored, plain],
+        &options(&interpreter.executable, &[], &[Scenario::Reimport]),
+    );
+    let reasons: Vec<Option<&str>> = report
+        .modules
+        .iter()
+        .map(|m| m.not_runnable.as_deref())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            Some("a library vendored into pkg.libs/, which modules link: not a module"),
+            Some("a library (named lib*, with no init function), which modules link: not a module"),
+        ]
+    );
+    assert!(report.modules.iter().all(|m| m.interpreters.is_empty()));
+}
+
+/// `--dist NAME` checks every extension module a distribution installed in
+/// the environment owns, as its RECORD lists them, package first; the
+/// libraries it vendors are listed as such; a distribution that is not
+/// installed is an input that could not be read.
+#[test]
+fn an_installed_distribution_is_checked_module_by_module() {
+    let interpreter = common::python312();
+    let corpus = common::corpus(interpreter);
+    let sample = &corpus.module("clean_multiphase").unwrap().path;
+    let file = sample.file_name().unwrap().to_string_lossy().into_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let (python, site) = venv(interpreter, &dir.path().join("env"), false);
+    for (path, text) in [
+        ("distpkg/__init__.py", ""),
+        (
+            "distpkg-1.0.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: distpkg\nVersion: 1.0\n",
+        ),
+        (
+            "distpkg-1.0.dist-info/RECORD",
+            &format!(
+                "distpkg/__init__.py,,\ndistpkg/sub/{file},,\ndistpkg/{file},,\n\
+                 distpkg.libs/libvendored-0a1b2c3d.so,,\ndistpkg-1.0.dist-info/RECORD,,\n"
+            ),
+        ),
+    ] {
+        std::fs::create_dir_all(site.join(path).parent().unwrap()).unwrap();
+        std::fs::write(site.join(path), text).unwrap();
+    }
+    for place in [format!("distpkg/{file}"), format!("distpkg/sub/{file}")] {
+        std::fs::create_dir_all(site.join(&place).parent().unwrap()).unwrap();
+        std::fs::copy(sample, site.join(place)).unwrap();
+    }
+    std::fs::create_dir_all(site.join("distpkg.libs")).unwrap();
+    std::fs::copy(sample, site.join("distpkg.libs/libvendored-0a1b2c3d.so")).unwrap();
+    let mut options = options(&python, &[], &[Scenario::Reimport]);
+    options.dists = vec!["distpkg".into(), "no-such-distribution".into()];
+    let report = harness::check(&[], &options);
+    let rows: Vec<(String, String, bool, Option<&str>)> = report
+        .modules
+        .iter()
+        .map(|m| {
+            (
+                m.path
+                    .strip_prefix(&site.display().to_string())
+                    .unwrap_or(&m.path)
+                    .to_string(),
+                m.module.clone(),
+                m.interpreters.iter().all(|i| i.findings.is_empty()) && !m.interpreters.is_empty(),
+                m.not_runnable.as_deref().or(m.error.as_deref()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                format!("/distpkg/{file}"),
+                "distpkg.clean_multiphase".into(),
+                true,
+                None
+            ),
+            (
+                "/distpkg.libs/libvendored-0a1b2c3d.so".into(),
+                String::new(),
+                false,
+                Some("a library vendored into distpkg.libs/, which modules link: not a module"),
+            ),
+            (
+                format!("/distpkg/sub/{file}"),
+                "distpkg.sub.clean_multiphase".into(),
+                true,
+                None
+            ),
+            (
+                "--dist no-such-distribution".into(),
+                String::new(),
+                false,
+                Some("no interpreter here has a distribution named no-such-distribution installed"),
+            ),
+        ]
+    );
+}

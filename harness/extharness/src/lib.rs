@@ -98,8 +98,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<u8> {
-    if args.paths.is_empty() && args.settings.module.is_empty() {
-        eprintln!("extharness: no PATH or --module given; try `extharness check --help`");
+    if args.paths.is_empty() && args.settings.module.is_empty() && args.settings.dist.is_empty() {
+        eprintln!("extharness: no PATH, --module or --dist given; try `extharness check --help`");
         return Ok(2);
     }
     let ids = docs::ids_of(Group::Scenario);

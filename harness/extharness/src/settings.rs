@@ -22,6 +22,11 @@ pub struct CheckSettings {
     /// tag accepts.
     #[arg(long, value_name = "PATH")]
     pub python: Vec<PathBuf>,
+    /// Check every extension module of this installed distribution
+    /// (repeatable; found by the interpreters' `importlib.metadata`, from
+    /// its RECORD).
+    #[arg(long, value_name = "NAME")]
+    pub dist: Vec<String>,
     /// Load the library under this name (for libraries with several init functions).
     #[arg(long, value_name = "NAME")]
     pub init: Option<String>,
@@ -151,6 +156,7 @@ pub fn options(args: CheckSettings, config: &config::Config) -> Result<Options, 
             args.python
         },
         modules: args.module,
+        dists: args.dist,
         init: args.init,
         scenarios,
         settings: Settings {

@@ -245,6 +245,7 @@ pub fn harness_options(
     harness::Options {
         pythons: vec![interpreter.executable.clone()],
         modules: Vec::new(),
+        dists: Vec::new(),
         init: None,
         scenarios: harness::Options::default_scenarios(false),
         settings: harness::Settings {

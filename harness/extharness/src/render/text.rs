@@ -44,12 +44,12 @@ pub fn text_styled(report: &Report, paint: Paint) -> String {
 }
 
 fn write_module(out: &mut String, module: &ModuleReport, paint: Paint) {
-    let _ = writeln!(
-        out,
-        "{} (module {})",
-        paint.strong(&module.path),
-        module.module
-    );
+    // An input that could not be read has no module name.
+    let name = match module.module.as_str() {
+        "" => String::new(),
+        name => format!(" (module {name})"),
+    };
+    let _ = writeln!(out, "{}{name}", paint.strong(&module.path));
     if let Some(error) = &module.error {
         let _ = writeln!(out, "  error: {error}");
     }

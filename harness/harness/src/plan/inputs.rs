@@ -89,7 +89,8 @@ pub fn gather(
     }
 }
 
-fn failed(display: String, error: String) -> ModuleInput {
+/// An input that could not be read (exit status 2).
+pub fn failed(display: String, error: String) -> ModuleInput {
     ModuleInput {
         target: Target {
             name: String::new(),
@@ -103,6 +104,15 @@ fn failed(display: String, error: String) -> ModuleInput {
         },
         not_runnable: None,
         error: Some(error),
+    }
+}
+
+/// An input with nothing to run, and why: listed, not an error.
+pub fn nothing_to_run(display: String, reason: String) -> ModuleInput {
+    ModuleInput {
+        not_runnable: Some(reason),
+        error: None,
+        ..failed(display, String::new())
     }
 }
 
@@ -158,9 +168,16 @@ fn described(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let file = parse_filename(&file_name, Platform::Linux);
+    let mut library = false;
     let (binary, not_runnable) = match binary::parse(&bytes) {
         Ok(binary) => {
-            let reason = not_runnable(&binary);
+            let reason = match library_reason(&path, &binary) {
+                Some(reason) => {
+                    library = true;
+                    Some(reason)
+                }
+                None => not_runnable(&binary),
+            };
             (Some(binary), reason)
         }
         Err(e) => (None, Some(format!("not a loadable binary: {e}"))),
@@ -171,6 +188,8 @@ fn described(
         (None, None) => file_name.split('.').next().unwrap_or_default().to_string(),
     };
     let name = match placement.package {
+        // A library is no module, and has no module name.
+        _ if library => String::new(),
         Some(package) if init.is_none() => format!("{package}.{leaf}"),
         _ => leaf,
     };
@@ -189,6 +208,38 @@ fn described(
         not_runnable,
         error: None,
     }
+}
+
+/// Why a shared object is a library that modules link, not a module that
+/// an import reaches, if it is one: it sits in a directory of vendored
+/// libraries (`<dist>.libs/`, `.dylibs/`, where auditwheel, delvewheel and
+/// delocate put what they copy into a wheel), or it is named `lib*` and
+/// exports no init function (an import of `libfoo` would look for
+/// `PyInit_libfoo`; `libarrow_python.so` is linked, never imported).
+fn library_reason(path: &Path, binary: &binary::Binary) -> Option<String> {
+    let dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if dir.ends_with(".libs") || dir == ".dylibs" {
+        return Some(format!(
+            "a library vendored into {dir}/, which modules link: not a module"
+        ));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let has_init = binary.slices.iter().any(|slice| {
+        slice
+            .exports()
+            .any(|symbol| naming::decode_init_symbol(&symbol.name).is_some())
+    });
+    (name.starts_with("lib") && !has_init).then(|| {
+        "a library (named lib*, with no init function), which modules link: not a module"
+            .to_string()
+    })
 }
 
 fn wheel_module(

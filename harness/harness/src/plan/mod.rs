@@ -3,6 +3,7 @@
 //! side by side on `jobs` threads, and the report assembled in a stable
 //! order.
 
+mod dist;
 mod inputs;
 mod names;
 mod select;
@@ -31,6 +32,9 @@ pub struct Options {
     pub pythons: Vec<PathBuf>,
     /// `--module`: importable names checked as well as the paths.
     pub modules: Vec<String>,
+    /// `--dist`: installed distributions whose every extension module is
+    /// checked.
+    pub dists: Vec<String>,
     /// `--init`: the name to load a library under.
     pub init: Option<String>,
     /// The scenarios after `import`, which always runs first: a module
@@ -113,7 +117,15 @@ pub fn check_with(
         .filter_map(|i| i.environment.as_ref())
         .flat_map(|e| e.site_packages.iter().cloned())
         .collect();
-    let inputs = gather(paths, &options.modules, options.init.as_deref(), &roots);
+    let (from_dists, dist_problems) = dist_files(&options.dists, &interpreters);
+    let mut paths = paths.to_vec();
+    for file in from_dists {
+        if !paths.contains(&file) {
+            paths.push(file);
+        }
+    }
+    let mut inputs = gather(&paths, &options.modules, options.init.as_deref(), &roots);
+    inputs.modules.extend(dist_problems);
 
     let mut plans: Vec<(Vec<usize>, Vec<PassedOver>)> = Vec::new();
     let mut units = Vec::new();
@@ -163,6 +175,51 @@ pub fn check_with(
         })
         .collect();
     Report::new(modules, interpreter_errors)
+}
+
+/// The files of the `--dist` distributions, as the interpreters that have
+/// them installed list them, and an entry for each that could not be read
+/// or has nothing to check.
+fn dist_files(names: &[String], interpreters: &[Interpreter]) -> (Vec<PathBuf>, Vec<ModuleInput>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for name in names {
+        let label = format!("--dist {name}");
+        let mut found = Vec::new();
+        let mut errors = Vec::new();
+        // importlib.metadata is 3.8's.
+        for interpreter in interpreters
+            .iter()
+            .filter(|i| i.version.feature() >= (3, 8))
+        {
+            match dist::installed(interpreter, name) {
+                Ok(Some(installed)) => found.push(installed),
+                Ok(None) => {}
+                Err(error) => errors.push(error),
+            }
+        }
+        if found.is_empty() {
+            let why = match errors.first() {
+                Some(error) => error.clone(),
+                None => format!("no interpreter here has a distribution named {name} installed"),
+            };
+            problems.push(inputs::failed(label, why));
+            continue;
+        }
+        let before = files.len();
+        for file in found.into_iter().flat_map(|installed| installed.files) {
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+        if files.len() == before {
+            problems.push(inputs::nothing_to_run(
+                label,
+                format!("distribution {name} owns no extension module"),
+            ));
+        }
+    }
+    (files, problems)
 }
 
 type Results = HashMap<(Unit, Scenario), Judged>;

@@ -1,0 +1,67 @@
+//! `--dist NAME`: the extension modules an installed distribution owns,
+//! as its interpreter's `importlib.metadata` reads them from the
+//! distribution's `RECORD` (`dist.py`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use interpreters::Interpreter;
+use serde::Deserialize;
+
+const SOURCE: &str = include_str!("dist.py");
+
+/// What `dist.py` answers: the files, or why it cannot.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Answer {
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    files: Vec<PathBuf>,
+}
+
+/// A distribution as one interpreter has it installed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installed {
+    pub version: String,
+    /// Its extension module files (and the libraries it vendors), in the
+    /// order the report lists them: a package before its submodules.
+    pub files: Vec<PathBuf>,
+}
+
+/// Distribution `name` where `interpreter` looks (`None`: not installed
+/// there), or why it cannot be asked.
+pub fn installed(interpreter: &Interpreter, name: &str) -> Result<Option<Installed>, String> {
+    let output = Command::new(interpreter.program())
+        .args(["-I", "-c", SOURCE, name])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("LC_ALL", "C.UTF-8")
+        .current_dir("/")
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", interpreter.program().display()))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "{} could not list distribution {name}: {}",
+            interpreter.program().display(),
+            stderr.trim().lines().last().unwrap_or("")
+        ));
+    }
+    let answer: Answer = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("the answer about distribution {name} is malformed: {e}"))?;
+    if let Some(error) = answer.error {
+        return Err(error);
+    }
+    Ok(answer.version.map(|version| {
+        let mut files = answer.files;
+        files.sort_by_key(|f| (depth(f), f.clone()));
+        Installed { version, files }
+    }))
+}
+
+fn depth(path: &Path) -> usize {
+    path.components().count()
+}
