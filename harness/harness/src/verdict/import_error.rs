@@ -6,9 +6,13 @@ checkmeta::declare_meta! {
     /// opened, an init function that returned NULL without an exception, one
     /// that raised (the exception is given), one that returned something
     /// other than a module, or one that returned a value with an exception
-    /// set. The original error is dug out of wrapping `ImportError`s
-    /// (`__cause__`, numpy's "Original error was: ..."). The other scenarios
-    /// are skipped for that interpreter.
+    /// set; an initialisation that imports a module the environment lacks
+    /// (`missing-dependency`); or, for a module in a package, a package
+    /// whose own import raised before the module was loaded
+    /// (`parent-import-failed`: the package's failure, or the
+    /// environment's, not the module's). The original error is dug out of
+    /// wrapping `ImportError`s (`__cause__`, numpy's "Original error was:
+    /// ..."). The other scenarios are skipped for that interpreter.
     ///
     /// ## Why is this bad?
     /// Nobody can use the module with this interpreter. Users see one of:
@@ -37,7 +41,9 @@ checkmeta::declare_meta! {
     /// (`PyInit_<name>`) and export it, link or bundle the missing library
     /// (`ldd`, `auditwheel repair`, `delocate`), build against this
     /// interpreter's headers, and set an exception exactly when the init
-    /// function returns NULL. `extinspect` finds missing init functions and
-    /// undefined `Py*` symbols without running anything.
+    /// function returns NULL; install what the package depends on (in the
+    /// environment the harness runs, `--python .venv/bin/python`). `extinspect`
+    /// finds missing init functions and undefined `Py*` symbols without
+    /// running anything.
     pub struct ImportError { id: "import-error", severity: Error, group: Scenario }
 }
