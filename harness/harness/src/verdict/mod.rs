@@ -384,8 +384,16 @@ pub fn names(list: &[String]) -> String {
     text
 }
 
+/// Whether the import was refused (an `ImportError`), rather than failed
+/// otherwise. When the module's package failed first, its exception is the
+/// one that says: a package that refuses a second interpreter refuses it
+/// for every module in it.
 pub fn is_import_error(error: &ExcInfo) -> bool {
-    error.kind.ends_with("ImportError") || error.kind == "ModuleNotFoundError"
+    let kind = match error.kind.rsplit('.').next() {
+        Some("ParentImportFailed") => error.chain.get(1).map_or("", |link| link.kind.as_str()),
+        _ => error.kind.as_str(),
+    };
+    kind.ends_with("ImportError") || kind == "ModuleNotFoundError"
 }
 
 /// A finding of `meta` when `measures` leak by the leak rule (references
@@ -552,6 +560,27 @@ mod tests {
             judged.report.detail.as_deref(),
             Some("the probe's reimport result is malformed: x")
         );
+    }
+
+    #[test]
+    fn a_package_that_refuses_refuses_for_its_modules() {
+        let wrapped = |inner: &str| ExcInfo {
+            kind: "__main__.ParentImportFailed".into(),
+            message: format!("importing its package pkg raised {inner}: no"),
+            chain: vec![
+                crate::probe::ChainLink {
+                    kind: "__main__.ParentImportFailed".into(),
+                    message: String::new(),
+                },
+                crate::probe::ChainLink {
+                    kind: inner.into(),
+                    message: "no".into(),
+                },
+            ],
+            traceback: String::new(),
+        };
+        assert!(is_import_error(&wrapped("ImportError")));
+        assert!(!is_import_error(&wrapped("RuntimeError")));
     }
 
     #[test]
