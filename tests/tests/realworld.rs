@@ -74,13 +74,14 @@ fn cache_root() -> PathBuf {
 }
 
 /// The venv of `interpreter` with every pinned wheel installed, made once
-/// per pinned list (its hash names the directory).
+/// per interpreter and pinned list (their hash names the directory).
 fn environment(interpreter: &Interpreter, requirements: &str) -> PathBuf {
-    let key = format!(
-        "{}-{:016x}",
-        interpreter.tag(),
-        fnv(requirements.as_bytes())
+    let identity = format!(
+        "{}\n{}\n{requirements}",
+        interpreter.executable.display(),
+        interpreter.version
     );
+    let key = format!("{}-{:016x}", interpreter.tag(), fnv(identity.as_bytes()));
     let root = cache_root().join(key);
     let python = root.join("bin/python");
     let done = root.join("extinspect-installed");
