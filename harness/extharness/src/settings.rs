@@ -17,9 +17,9 @@ pub struct CheckSettings {
     pub module: Vec<String>,
     /// Only these interpreters (repeatable; a virtual environment's
     /// `bin/python` runs in that environment); default: the configuration's
-    /// `harness.pythons`, else the environment you work in (`$VIRTUAL_ENV`,
-    /// else `.venv` here), else every one found whose version the module's
-    /// tag accepts.
+    /// `harness.pythons`, else every one found whose version the module's
+    /// tag accepts, the environment you work in (`$VIRTUAL_ENV`, else
+    /// `.venv` here) alone for what it can load.
     #[arg(long, value_name = "PATH")]
     pub python: Vec<PathBuf>,
     /// Check every extension module of this installed distribution

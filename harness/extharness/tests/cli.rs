@@ -332,4 +332,42 @@ fn the_users_virtual_environment_is_the_default() {
         "{}",
         stdout(&output)
     );
+    // A module the environment cannot load (a 3.12 build beside an
+    // environment of another version) runs under the interpreters found.
+    let other = interpreters::discover(&[])
+        .interpreters
+        .into_iter()
+        .find(|i| i.version.feature() >= (3, 8) && i.version.feature() != (3, 12) && !i.debug)
+        .expect("a CPython 3.8+ other than 3.12");
+    let elsewhere = dir.path().join("elsewhere");
+    let made = Command::new(&other.executable)
+        .args(["-m", "venv", "--without-pip"])
+        .arg(elsewhere.join(".venv"))
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    let output = Command::new(env!("CARGO_BIN_EXE_extharness"))
+        .args([
+            "check",
+            "--isolated",
+            "--scenario",
+            "reimport",
+            "--format",
+            "json",
+        ])
+        .arg(&module)
+        .current_dir(&elsewhere)
+        .env_remove("VIRTUAL_ENV")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let ran = report["modules"][0]["interpreters"].as_array().unwrap();
+    assert!(!ran.is_empty(), "{report:#}");
+    for interpreter in ran {
+        assert!(
+            interpreter["version"].as_str().unwrap().starts_with("3.12")
+                && interpreter["environment"].is_null(),
+            "{report:#}"
+        );
+    }
 }

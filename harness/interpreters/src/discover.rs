@@ -108,6 +108,30 @@ fn environment_in(virtual_env: Option<std::ffi::OsString>, dir: &Path) -> Option
 }
 
 impl Discovery {
+    /// With the interpreter at `python` too (a virtual environment's, which
+    /// discovery does not look for), unless it is listed already; one that
+    /// does not answer is passed over, with the reason.
+    pub fn with(mut self, python: &Path) -> Discovery {
+        match probe(python) {
+            Ok(mut found) => {
+                let same = |i: &Interpreter| {
+                    i.executable == found.executable && i.environment == found.environment
+                };
+                if !self.interpreters.iter().any(same) {
+                    found.origin = Origin::Explicit;
+                    self.interpreters.push(found);
+                    sort(&mut self.interpreters);
+                }
+            }
+            Err(err) => self.skipped.push(Skipped {
+                candidate: python.to_path_buf(),
+                origin: Origin::Explicit,
+                reason: err.reason(),
+            }),
+        }
+        self
+    }
+
     /// One interpreter per build key (ABI tag and target), for work whose result
     /// depends only on the ABI, such as building extension modules. pyenv's
     /// builds win over ones on PATH (they carry CPython's test modules and a

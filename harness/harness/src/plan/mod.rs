@@ -9,7 +9,7 @@ mod names;
 mod select;
 
 use std::collections::{HashMap, VecDeque};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 
 use interpreters::{Interpreter, active_environment, discover};
@@ -92,15 +92,30 @@ pub fn check_with(
     progress: &(dyn Fn(Step<'_>) + Sync),
 ) -> Report {
     // A user working in a virtual environment means its interpreter, with
-    // its packages, as `python` there does; `--python` chooses others.
+    // its packages, as `python` there does: it runs every module it can
+    // load, and the other interpreters found run only the rest (a cp313
+    // build beside a 3.12 environment). `--python` chooses them all.
     let cwd = std::env::current_dir().unwrap_or_default();
-    let pythons: Vec<PathBuf> = match active_environment(&cwd) {
-        Some(python) if options.pythons.is_empty() => vec![python],
-        _ => options.pythons.clone(),
+    let environment = if options.pythons.is_empty() {
+        active_environment(&cwd)
+    } else {
+        None
     };
-    let discovery = discover(&pythons);
-    let interpreter_errors: Vec<PassedOver> = if pythons.is_empty() {
-        Vec::new()
+    let discovery = match &environment {
+        Some(python) => discover(&[]).with(python),
+        None => discover(&options.pythons),
+    };
+    let interpreter_errors: Vec<PassedOver> = if options.pythons.is_empty() {
+        // The user's environment, when it does not answer, is worth a line.
+        discovery
+            .skipped
+            .iter()
+            .filter(|s| Some(&s.candidate) == environment.as_ref())
+            .map(|s| PassedOver {
+                python: s.candidate.clone(),
+                reason: s.reason.clone(),
+            })
+            .collect()
     } else {
         discovery
             .skipped
@@ -133,8 +148,21 @@ pub fn check_with(
         let mut chosen = Vec::new();
         let mut passed_over = Vec::new();
         if module.error.is_none() && module.not_runnable.is_none() {
+            let users = |i: &Interpreter| {
+                environment.is_some() && Some(i.program()) == environment.as_deref()
+            };
+            let in_environment = interpreters
+                .iter()
+                .any(|i| users(i) && accepts(&module.build, i).is_ok());
             for (i, interpreter) in interpreters.iter().enumerate() {
-                match accepts(&module.build, interpreter) {
+                let verdict = match accepts(&module.build, interpreter) {
+                    Ok(()) if in_environment && !users(interpreter) => Err(format!(
+                        "the virtual environment you work in ({}) runs it",
+                        environment.as_deref().unwrap_or(Path::new("")).display()
+                    )),
+                    other => other,
+                };
+                match verdict {
                     Ok(()) => {
                         chosen.push(i);
                         units.push(Unit {
