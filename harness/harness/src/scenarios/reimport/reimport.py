@@ -10,6 +10,16 @@ def scenario_reimport(config, module):
     meter = Meter(warmups + runs)
     meter.start()
     same = None
+    # Whether every re-import hands back this very module object (a
+    # Py_mod_create that returns the module it made before, as Cython's
+    # does): a weak reference, so that it does not keep the module alive.
+    import weakref
+
+    try:
+        first_module = weakref.ref(module)
+    except TypeError:
+        first_module = None
+    handed_back = first_module is not None
     del module
     for cycle in range(warmups + runs):
         phase("reimport", cycle=cycle + 1)
@@ -18,13 +28,14 @@ def scenario_reimport(config, module):
         try:
             again = load(target)
         except BaseException as exc:
-            return {"cycles": cycle, "error": excinfo(exc), "same": same or []}
+            return {"cycles": cycle, "error": excinfo(exc), "same": same or [], "handed_back": False}
+        handed_back = handed_back and again is first_module()
         if same is None:
             new = definitions(again, target)
             same = [{"name": k, "kind": first[k][0]} for k in sorted(first) if k in new and new[k][1] is first[k][1]]
             first = None
         del again
         meter.record(cycle)
-    result = {"cycles": warmups + runs, "error": None, "same": same or []}
+    result = {"cycles": warmups + runs, "error": None, "same": same or [], "handed_back": handed_back}
     result.update(meter.report(warmups))
     return result

@@ -9,6 +9,16 @@ checkmeta::declare_meta! {
     /// zero: the rule of CPython's `regrtest -R`. The message lists the deltas
     /// per measure and the measures the verdict rests on.
     ///
+    /// One block per re-import is not counted when every re-import hands
+    /// back the very module object of the first (a `Py_mod_create` that
+    /// returns the module it made before, as Cython's generated code does):
+    /// CPython's `PyModule_FromDefAndSpec2` sets that module's `md_state` to
+    /// NULL and `PyModule_ExecDef` allocates the state anew (`PyMem_Malloc`
+    /// of `m_size` bytes, a block even for 0), so CPython itself loses the
+    /// previous block on every re-import of such a module
+    /// (`Objects/moduleobject.c`). What the module leaks beyond it is
+    /// reported.
+    ///
     /// ## Why is this bad?
     /// Each initialisation allocates something that the end of the module
     /// does not release. Test suites, plugin loaders and applications that
