@@ -24,8 +24,10 @@ pub struct Generated {
 pub enum Error {
     #[error("reading the sample catalog: {0}")]
     Catalog(#[from] sample_modules::BuildError),
-    #[error("{}: no `{MODULES_BEGIN}` ... `{MODULES_END}` region", ARCHITECTURE)]
-    NoRegion,
+    #[error("{ARCHITECTURE}: no `{0}` ... `{REGION_END}` region")]
+    NoRegion(&'static str),
+    #[error("{0}")]
+    Metadata(String),
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -36,7 +38,8 @@ pub enum Error {
 /// The page whose module graph is generated, and the region's markers.
 const ARCHITECTURE: &str = "docs/architecture.md";
 const MODULES_BEGIN: &str = "<!-- generated: the harness engine's modules -->";
-const MODULES_END: &str = "<!-- end of generated -->";
+const CRATES_BEGIN: &str = "<!-- generated: the crates -->";
+const REGION_END: &str = "<!-- end of generated -->";
 
 /// Every generated file, as the code says it must be now.
 pub fn files() -> Result<Vec<Generated>, Error> {
@@ -60,27 +63,33 @@ pub fn files() -> Result<Vec<Generated>, Error> {
     Ok(files)
 }
 
-/// docs/architecture.md as written, with the harness engine's module
-/// graph in its region.
+/// docs/architecture.md as written, with the crate graph (from `cargo
+/// metadata`) and the harness engine's module graph (from its sources) in
+/// their regions.
 fn architecture() -> Result<Generated, Error> {
     let root = crate::repository_root();
     let io = |path: PathBuf| move |source| Error::Io { path, source };
     let path = root.join(ARCHITECTURE);
     let page = std::fs::read_to_string(&path).map_err(io(path.clone()))?;
+    let metadata = crate::layers::metadata(&root).map_err(Error::Metadata)?;
+    let page = with_region(&page, CRATES_BEGIN, &crate::layers::markdown(&metadata))?;
     let src = root.join("harness/harness/src");
     let graph = crate::modules::read(&src).map_err(io(src))?;
-    let begin = page.find(MODULES_BEGIN).ok_or(Error::NoRegion)? + MODULES_BEGIN.len();
-    let end = begin + page[begin..].find(MODULES_END).ok_or(Error::NoRegion)?;
-    let text = format!(
-        "{}\n{}{}",
-        &page[..begin],
-        graph.top_level_markdown(),
-        &page[end..]
-    );
+    let text = with_region(&page, MODULES_BEGIN, &graph.top_level_markdown())?;
     Ok(Generated {
         path: PathBuf::from(ARCHITECTURE),
         text,
     })
+}
+
+/// `page` with `body` between `begin` and the end marker after it.
+fn with_region(page: &str, begin: &'static str, body: &str) -> Result<String, Error> {
+    let start = page.find(begin).ok_or(Error::NoRegion(begin))? + begin.len();
+    let end = start
+        + page[start..]
+            .find(REGION_END)
+            .ok_or(Error::NoRegion(begin))?;
+    Ok(format!("{}\n{body}{}", &page[..start], &page[end..]))
 }
 
 /// What differs between `root` and [`files`]: a file missing or out of

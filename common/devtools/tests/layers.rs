@@ -1,22 +1,9 @@
 //! The workspace's crate graph points one way, and the harness engine has
 //! no module cycle (docs/architecture.md).
 
-use std::process::Command;
-
 #[test]
 fn dependencies_point_down_the_layers() {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .current_dir(devtools::repository_root())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let metadata = devtools::layers::metadata(&devtools::repository_root()).unwrap();
     let violations = devtools::layers::violations(&metadata);
     assert!(violations.is_empty(), "{violations:#?}");
 }
