@@ -2,9 +2,9 @@
 //! distributions.toml), installed into a venv of every CPython 3.12+ the
 //! tests find, as users install them: every extension module is checked
 //! three ways, by distribution (`--dist`), by name (`--module`) and by its
-//! path inside the venv, and none may give a harness failure or an import
-//! error, which would be the harness's mistake: each of these modules
-//! imports in the venv's own interpreter.
+//! path inside the venv, and once more from the downloaded wheels; none may
+//! give a harness failure or an import error, which would be the harness's
+//! mistake: each of these modules imports in the venv's own interpreter.
 //!
 //! The venvs are kept in a cache outside the clone (`$XDG_CACHE_HOME` or
 //! `~/.cache`, `extinspect/realworld/`), one per interpreter and pinned
@@ -74,8 +74,9 @@ fn cache_root() -> PathBuf {
 }
 
 /// The venv of `interpreter` with every pinned wheel installed, made once
-/// per interpreter and pinned list (their hash names the directory).
-fn environment(interpreter: &Interpreter, requirements: &str) -> PathBuf {
+/// per interpreter and pinned list (their hash names the directory), and
+/// the directory of the wheels it was installed from.
+fn environment(interpreter: &Interpreter, requirements: &str) -> (PathBuf, PathBuf) {
     let identity = format!(
         "{}\n{}\n{requirements}",
         interpreter.executable.display(),
@@ -84,9 +85,10 @@ fn environment(interpreter: &Interpreter, requirements: &str) -> PathBuf {
     let key = format!("{}-{:016x}", interpreter.tag(), fnv(identity.as_bytes()));
     let root = cache_root().join(key);
     let python = root.join("bin/python");
+    let wheels = root.join("wheels");
     let done = root.join("extinspect-installed");
     if done.is_file() {
-        return python;
+        return (python, wheels);
     }
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(root.parent().unwrap()).unwrap();
@@ -95,24 +97,44 @@ fn environment(interpreter: &Interpreter, requirements: &str) -> PathBuf {
         .arg(&root));
     let file = root.join("requirements.txt");
     std::fs::write(&file, requirements).unwrap();
-    run(Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .args([
-            "--require-hashes",
-            "--no-deps",
-            "--only-binary",
-            ":all:",
-            "-r",
-        ])
+    let pip = |verb: &str| {
+        let mut command = Command::new(&python);
+        command
+            .args(["-m", "pip", verb, "--quiet", "--disable-pip-version-check"])
+            .args(["--require-hashes", "--no-deps", "--only-binary", ":all:"]);
+        command
+    };
+    run(pip("download").arg("-d").arg(&wheels).arg("-r").arg(&file));
+    run(pip("install")
+        .arg("--no-index")
+        .arg("--find-links")
+        .arg(&wheels)
+        .arg("-r")
         .arg(&file));
     std::fs::write(&done, "").unwrap();
-    python
+    (python, wheels)
+}
+
+/// The wheels of the pinned distributions in `dir` (not their
+/// dependencies'), by the normalised name that starts a wheel's file name.
+fn distribution_wheels(dir: &Path, pinned: &Pinned) -> Vec<PathBuf> {
+    let normal = |name: &str| name.replace(['-', '.'], "_").to_lowercase();
+    let names: Vec<String> = pinned
+        .distribution
+        .iter()
+        .map(|d| normal(&d.name))
+        .collect();
+    let mut wheels: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            let name = file.split('-').next().unwrap_or_default();
+            file.ends_with(".whl") && names.contains(&normal(name))
+        })
+        .collect();
+    wheels.sort();
+    wheels
 }
 
 fn run(command: &mut Command) {
@@ -197,7 +219,7 @@ fn real_distributions_import_three_ways_without_harness_errors() {
     assert!(!interpreters.is_empty(), "no CPython 3.12+ here");
     let mut failures = Vec::new();
     for interpreter in interpreters {
-        let python = environment(interpreter, &requirements);
+        let (python, wheels) = environment(interpreter, &requirements);
         let mut by_dist = options(&python);
         by_dist.dists = pinned.distribution.iter().map(|d| d.name.clone()).collect();
         let report = harness::check(&[], &by_dist);
@@ -236,6 +258,26 @@ fn real_distributions_import_three_ways_without_harness_errors() {
                 "{}: a path gets another name than its distribution gives it: {:?}",
                 interpreter.tag(),
                 path_names.symmetric_difference(&found).collect::<Vec<_>>()
+            ));
+        }
+        // The wheels as downloaded, each extracted and run with the venv's
+        // interpreter (which has their dependencies): the same modules.
+        let downloaded = distribution_wheels(&wheels, &pinned);
+        assert_eq!(
+            downloaded.len(),
+            pinned.distribution.len(),
+            "{downloaded:?}"
+        );
+        let from_wheels = harness::check(&downloaded, &options(&python));
+        failures.extend(problems("wheel", &from_wheels));
+        let wheel_names: BTreeSet<String> =
+            modules(&from_wheels).into_iter().map(|(n, _)| n).collect();
+        let names: BTreeSet<String> = found.iter().map(|(n, _)| n.clone()).collect();
+        if wheel_names != names {
+            failures.push(format!(
+                "{}: the wheels name other modules than the installed distributions: {:?}",
+                interpreter.tag(),
+                wheel_names.symmetric_difference(&names).collect::<Vec<_>>()
             ));
         }
         eprintln!(
