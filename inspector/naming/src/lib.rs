@@ -4,6 +4,7 @@
 
 mod identifier;
 mod init_symbol;
+mod library;
 mod platform;
 mod suffix;
 mod tags;
@@ -15,6 +16,7 @@ pub use init_symbol::{
     InitExport, InitKind, decode_init_symbol, decode_python2_init_symbol, export_symbol,
     init_symbol, python2_init_symbol,
 };
+pub use library::library_reason;
 pub use platform::{AbiFlags, Platform};
 pub use suffix::{ModuleFile, SuffixTag, parse_filename};
 pub use tags::{AbiTag, PlatformTag, parse_abi_tag, parse_platform_tag, parse_python_tag};

@@ -8,6 +8,8 @@ use std::process::Command;
 use interpreters::Interpreter;
 use serde::Deserialize;
 
+use super::inputs::{self, ModuleInput};
+
 const SOURCE: &str = include_str!("dist.py");
 
 /// What `dist.py` answers: the files, or why it cannot.
@@ -64,4 +66,49 @@ pub fn installed(interpreter: &Interpreter, name: &str) -> Result<Option<Install
 
 fn depth(path: &Path) -> usize {
     path.components().count()
+}
+
+/// The files of the `--dist` distributions, as the interpreters that have
+/// them installed list them, and an entry for each that could not be read
+/// or has nothing to check.
+pub fn files(names: &[String], interpreters: &[Interpreter]) -> (Vec<PathBuf>, Vec<ModuleInput>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for name in names {
+        let label = format!("--dist {name}");
+        let mut found = Vec::new();
+        let mut errors = Vec::new();
+        // importlib.metadata is 3.8's.
+        for interpreter in interpreters
+            .iter()
+            .filter(|i| i.version.feature() >= (3, 8))
+        {
+            match installed(interpreter, name) {
+                Ok(Some(installed)) => found.push(installed),
+                Ok(None) => {}
+                Err(error) => errors.push(error),
+            }
+        }
+        if found.is_empty() {
+            let why = match errors.first() {
+                Some(error) => error.clone(),
+                None => format!("no interpreter here has a distribution named {name} installed"),
+            };
+            problems.push(inputs::failed(label, why));
+            continue;
+        }
+        let before = files.len();
+        for file in found.into_iter().flat_map(|installed| installed.files) {
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+        if files.len() == before {
+            problems.push(inputs::nothing_to_run(
+                label,
+                format!("distribution {name} owns no extension module"),
+            ));
+        }
+    }
+    (files, problems)
 }

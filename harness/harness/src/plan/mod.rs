@@ -132,7 +132,7 @@ pub fn check_with(
         .filter_map(|i| i.environment.as_ref())
         .flat_map(|e| e.site_packages.iter().cloned())
         .collect();
-    let (from_dists, dist_problems) = dist_files(&options.dists, &interpreters);
+    let (from_dists, dist_problems) = dist::files(&options.dists, &interpreters);
     let mut paths = paths.to_vec();
     for file in from_dists {
         if !paths.contains(&file) {
@@ -148,9 +148,7 @@ pub fn check_with(
         let mut chosen = Vec::new();
         let mut passed_over = Vec::new();
         if module.error.is_none() && module.not_runnable.is_none() {
-            let users = |i: &Interpreter| {
-                environment.is_some() && Some(i.program()) == environment.as_deref()
-            };
+            let users = |i: &Interpreter| Some(i.program()) == environment.as_deref();
             let in_environment = interpreters
                 .iter()
                 .any(|i| users(i) && accepts(&module.build, i).is_ok());
@@ -203,51 +201,6 @@ pub fn check_with(
         })
         .collect();
     Report::new(modules, interpreter_errors)
-}
-
-/// The files of the `--dist` distributions, as the interpreters that have
-/// them installed list them, and an entry for each that could not be read
-/// or has nothing to check.
-fn dist_files(names: &[String], interpreters: &[Interpreter]) -> (Vec<PathBuf>, Vec<ModuleInput>) {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for name in names {
-        let label = format!("--dist {name}");
-        let mut found = Vec::new();
-        let mut errors = Vec::new();
-        // importlib.metadata is 3.8's.
-        for interpreter in interpreters
-            .iter()
-            .filter(|i| i.version.feature() >= (3, 8))
-        {
-            match dist::installed(interpreter, name) {
-                Ok(Some(installed)) => found.push(installed),
-                Ok(None) => {}
-                Err(error) => errors.push(error),
-            }
-        }
-        if found.is_empty() {
-            let why = match errors.first() {
-                Some(error) => error.clone(),
-                None => format!("no interpreter here has a distribution named {name} installed"),
-            };
-            problems.push(inputs::failed(label, why));
-            continue;
-        }
-        let before = files.len();
-        for file in found.into_iter().flat_map(|installed| installed.files) {
-            if !files.contains(&file) {
-                files.push(file);
-            }
-        }
-        if files.len() == before {
-            problems.push(inputs::nothing_to_run(
-                label,
-                format!("distribution {name} owns no extension module"),
-            ));
-        }
-    }
-    (files, problems)
 }
 
 type Results = HashMap<(Unit, Scenario), Judged>;

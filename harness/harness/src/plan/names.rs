@@ -34,7 +34,7 @@ pub fn placement(dir: &Path, roots: &[PathBuf]) -> Option<Placement> {
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        if parts.iter().all(|p| is_identifier(p)) {
+        if parts.iter().all(|p| naming::is_identifier(p)) {
             return Some(Placement {
                 package: (!parts.is_empty()).then(|| parts.join(".")),
                 root,
@@ -46,7 +46,7 @@ pub fn placement(dir: &Path, roots: &[PathBuf]) -> Option<Placement> {
     let mut at = dir.as_path();
     while is_package(at) {
         let name = at.file_name()?.to_string_lossy().into_owned();
-        if !is_identifier(&name) {
+        if !naming::is_identifier(&name) {
             return None;
         }
         parts.push(name);
@@ -63,16 +63,6 @@ fn is_package(dir: &Path) -> bool {
     ["__init__.py", "__init__.pyc"]
         .iter()
         .any(|name| dir.join(name).is_file())
-}
-
-/// A name the import system can find as a directory: what the `import`
-/// statement spells (ASCII here; PEP 3131 names are rare in packages).
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn absolute(path: &Path) -> PathBuf {

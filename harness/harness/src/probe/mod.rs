@@ -78,6 +78,16 @@ pub struct ExcInfo {
     pub traceback: String,
 }
 
+impl ExcInfo {
+    /// The exception the module's package raised on import, when the probe
+    /// wrapped one in its `ParentImportFailed` (probe/common.py: `load`).
+    pub fn parent_failure(&self) -> Option<&ChainLink> {
+        (self.kind.rsplit('.').next() == Some("ParentImportFailed"))
+            .then(|| self.chain.get(1))
+            .flatten()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ChainLink {
     #[serde(rename = "type")]

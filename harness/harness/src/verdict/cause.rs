@@ -81,7 +81,7 @@ impl Cause {
 /// Classifies an import failure, looking through every wrapped exception.
 pub fn classify(error: &ExcInfo) -> Cause {
     // The probe's own: the package failed before the module was loaded.
-    if error.kind.rsplit('.').next() == Some("ParentImportFailed") {
+    if error.parent_failure().is_some() {
         return Cause::ParentImportFailed {
             message: first_line(&error.message).to_string(),
         };

@@ -389,9 +389,9 @@ pub fn names(list: &[String]) -> String {
 /// one that says: a package that refuses a second interpreter refuses it
 /// for every module in it.
 pub fn is_import_error(error: &ExcInfo) -> bool {
-    let kind = match error.kind.rsplit('.').next() {
-        Some("ParentImportFailed") => error.chain.get(1).map_or("", |link| link.kind.as_str()),
-        _ => error.kind.as_str(),
+    let kind = match error.parent_failure() {
+        Some(original) => original.kind.as_str(),
+        None => error.kind.as_str(),
     };
     kind.ends_with("ImportError") || kind == "ModuleNotFoundError"
 }
