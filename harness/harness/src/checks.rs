@@ -42,6 +42,7 @@ pub static CHECKS: &[CheckMeta] = &[
     verdict::scenario_timeout::ScenarioTimeout::META,
     verdict::memory_corruption::MemoryCorruption::META,
     verdict::gil_misuse::GilMisuse::META,
+    verdict::cpython_crash::CpythonCrash::META,
     pytest::test_leak::TestLeak::META,
     pytest::test_crash::TestCrash::META,
 ];

@@ -6,6 +6,7 @@
 mod dist;
 mod inputs;
 mod names;
+mod once;
 mod select;
 
 use std::collections::{HashMap, VecDeque};
@@ -183,7 +184,7 @@ pub fn check_with(
     // apart from a running child's; what is left goes now.
     reaper::sweep(Scope::All);
 
-    let modules = inputs
+    let mut modules = inputs
         .modules
         .iter()
         .zip(plans)
@@ -199,7 +200,8 @@ pub fn check_with(
                 options,
             )
         })
-        .collect();
+        .collect::<Vec<_>>();
+    once::report_once(&mut modules);
     Report::new(modules, interpreter_errors)
 }
 

@@ -50,8 +50,27 @@ def excinfo(exc):
         "type": qualified(type(exc)),
         "message": safe_str(exc),
         "chain": chain,
-        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+        "traceback": format_traceback(exc),
     }
+
+
+def format_traceback(exc):
+    """The exception's traceback. The traceback module itself may fail in a
+    runtime the module broke (an ABC registry of a finalised runtime makes
+    every isinstance() against collections.abc raise), so the frames are
+    then written from the traceback objects alone."""
+    try:
+        return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    except BaseException as failure:
+        lines = ["Traceback (most recent call last):\n"]
+        tb = exc.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            lines.append('  File "%s", line %s, in %s\n' % (code.co_filename, tb.tb_lineno, code.co_name))
+            tb = tb.tb_next
+        lines.append("%s: %s\n" % (qualified(type(exc)), safe_str(exc)))
+        lines.append("(the traceback module failed: %s: %s)\n" % (qualified(type(failure)), safe_str(failure)))
+        return "".join(lines)
 
 
 def qualified(cls):
@@ -132,9 +151,10 @@ def public(module):
 def definitions(module, target):
     """Functions, types and exception classes the module defines, by name."""
     found = {}
+    # The module's own types and functions count even when immortal
+    # (frozenlist's FrozenList is, on 3.13): an immortal type is still one
+    # mutable type object, shared by everyone who gets it.
     for key, value in public(module):
-        if immortal(value):
-            continue
         if isinstance(value, type) and owned_by(value, target):
             kind = "exception" if issubclass(value, BaseException) else "type"
         elif isinstance(value, types.BuiltinFunctionType) and owned_by(value, target):
@@ -193,16 +213,17 @@ def identities(module, target, deny, phase_name):
     """Addresses of what a subinterpreter could share with the main interpreter."""
     ids = {}
     for key, value in public(module):
-        if isinstance(value, SHAREABLE) or immortal(value):
+        if isinstance(value, SHAREABLE):
             continue
+        # The module's own, immortal or not (see definitions).
         if isinstance(value, type) or isinstance(value, types.BuiltinFunctionType):
             if owned_by(value, target):
                 ids[key] = id(value)
             continue
-        if isinstance(value, types.ModuleType):
+        if isinstance(value, types.ModuleType) or immortal(value):
             continue
         ids[key] = id(value)
-        if owned_by(type(value), target) and not immortal(type(value)):
+        if owned_by(type(value), target):
             ids["type(%s)" % key] = id(type(value))
     results = zero_argument_results(module, target, deny, phase_name)
     for key, value in results:

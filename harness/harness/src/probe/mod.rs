@@ -86,6 +86,16 @@ impl ExcInfo {
             .then(|| self.chain.get(1))
             .flatten()
     }
+
+    /// `Kind: message`, for messages; a package's failure as the probe
+    /// words it ("importing its package spam raised ...").
+    pub fn describe(&self) -> String {
+        if self.kind.rsplit('.').next() == Some("ParentImportFailed") {
+            self.message.clone()
+        } else {
+            format!("{}: {}", self.kind, self.message)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]

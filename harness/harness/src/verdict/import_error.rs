@@ -12,7 +12,11 @@ checkmeta::declare_meta! {
     /// (`parent-import-failed`: the package's failure, or the
     /// environment's, not the module's). The original error is dug out of
     /// wrapping `ImportError`s (`__cause__`, numpy's "Original error was:
-    /// ..."). The other scenarios are skipped for that interpreter.
+    /// ..."). The other scenarios are skipped for that interpreter. A
+    /// package's or environment's failure is the same for every module it
+    /// stops, so it is reported once per run and interpreter, on the first
+    /// of them, with the others in its evidence (`also_stopped`); their
+    /// import scenarios are marked skipped with a pointer to it.
     ///
     /// ## Why is this bad?
     /// Nobody can use the module with this interpreter. Users see one of:

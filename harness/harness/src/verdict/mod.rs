@@ -8,6 +8,7 @@
 pub mod call_crash;
 pub mod call_leak;
 pub mod cause;
+pub mod cpython_crash;
 mod diagnosis;
 pub mod gil_misuse;
 pub mod import_crash;
@@ -30,6 +31,7 @@ use crate::process::child::{Ending, Limits};
 use crate::process::native::{self, NativeStack};
 use crate::report::{Finding, Outcome, Scenario, ScenarioReport};
 use call_crash::CallCrash;
+use cpython_crash::CpythonCrash;
 use import_crash::ImportCrash;
 use import_error::ImportError;
 use leak::{Measures, measure_title};
@@ -49,6 +51,7 @@ pub const ANYWHERE: &[CheckMeta] = &[
     ScenarioTimeout::META,
     memory_corruption::MemoryCorruption::META,
     gil_misuse::GilMisuse::META,
+    CpythonCrash::META,
 ];
 
 /// A scenario's judge of the result its probe reported (the module
@@ -312,7 +315,21 @@ fn death(scenario: Scenario, phase: &str, label: &str, run: &Run, reported: bool
         Ending::Signaled { .. } => run.native.as_ref(),
         _ => None,
     };
-    let inside = native.map(NativeStack::site_suffix).unwrap_or_default();
+    let mut inside = native.map(NativeStack::site_suffix).unwrap_or_default();
+    let mut meta = meta;
+    if let Some(frame) = native.and_then(NativeStack::cpython_site) {
+        meta = &CpythonCrash::META;
+        let library = frame.library.as_deref().unwrap_or_default();
+        let library = library.rsplit('/').next().unwrap_or(library);
+        let function = frame.function.as_deref().unwrap_or(&frame.address);
+        let location = frame
+            .location()
+            .map(|l| format!(" at {l}"))
+            .unwrap_or_default();
+        inside = format!(
+            ", inside CPython's own {library} ({function}{location}); no frame of the module is on the stack"
+        );
+    }
     let finding = Finding::new(meta, format!("the interpreter {how} {at}{inside}"))
         .with("phase", label)
         .with("signal", signal)

@@ -57,6 +57,23 @@ impl NativeStack {
         self.frames.iter().find(|f| f.in_module)
     }
 
+    /// The innermost frame in one of CPython's own extension modules (a
+    /// file in a `lib-dynload` directory), when no frame of the module under
+    /// test is on the stack: the death is the interpreter's.
+    pub fn cpython_site(&self) -> Option<&NativeFrame> {
+        if self.crash_site().is_some() {
+            return None;
+        }
+        self.frames.iter().find(|f| {
+            f.library.as_deref().is_some_and(|library| {
+                Path::new(library)
+                    .parent()
+                    .and_then(Path::file_name)
+                    .is_some_and(|dir| dir == "lib-dynload")
+            })
+        })
+    }
+
     /// `, in exec_module (abort_reinit.c:27)`: the crash site, for the end of
     /// a crash finding's message; empty without one.
     pub fn site_suffix(&self) -> String {
@@ -118,7 +135,7 @@ impl NativeFrame {
 /// `{function, file, line, library}` with full paths. Neither key is added
 /// without a stack, and `crash_site` not without a site.
 pub fn with_evidence(finding: Finding, stack: Option<&NativeStack>) -> Finding {
-    let site = stack.and_then(NativeStack::crash_site);
+    let site = stack.and_then(|s| s.crash_site().or_else(|| s.cpython_site()));
     finding
         .with("native_stack", stack.map(NativeStack::render))
         .with(
@@ -210,6 +227,39 @@ mod tests {
             Some("abort_reinit.c:31")
         );
         assert_eq!(stack.site_suffix(), ", in helper (abort_reinit.c:20)");
+    }
+
+    #[test]
+    fn a_death_in_cpythons_own_module_with_no_module_frame_is_cpythons() {
+        let at = |library: &str, function: &str| NativeFrame {
+            library: Some(library.into()),
+            ..frame(Some(function), None, None, false)
+        };
+        let datetime =
+            "/opt/py/lib/python3.12/lib-dynload/_datetime.cpython-312-x86_64-linux-gnu.so";
+        let mut stack = NativeStack {
+            signal: 6,
+            frames: vec![
+                at("/usr/lib/x86_64-linux-gnu/libc.so.6", "abort"),
+                at("/opt/py/lib/libpython3.12.so.1.0", "_PyObject_Free"),
+                at(datetime, "PyInit__datetime"),
+            ],
+            complete: true,
+        };
+        assert_eq!(
+            stack.cpython_site().and_then(|f| f.function.as_deref()),
+            Some("PyInit__datetime")
+        );
+        // libpython alone is no evidence: the module may have corrupted
+        // what CPython frees.
+        stack.frames.pop();
+        assert!(stack.cpython_site().is_none());
+        // Nor is CPython's module when the module's own code is on the stack.
+        stack.frames.push(at(datetime, "PyInit__datetime"));
+        stack
+            .frames
+            .push(frame(Some("spam_exec"), None, None, true));
+        assert!(stack.cpython_site().is_none());
     }
 
     #[test]

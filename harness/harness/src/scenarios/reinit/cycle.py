@@ -10,6 +10,7 @@
 # file, so both sides import and judge the module alike. Runs on CPython 3.8
 # and newer.
 
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -39,9 +40,17 @@ def main(plan_path, cycle, dump_after):
     import fnmatch  # noqa: F401
 
     "\xe9".encode("punycode")
-    record = {"cycle": cycle, "imported": False, "error": None, "objects": {}}
+    record = {"cycle": cycle, "imported": False, "error": None, "objects": {}, "none_attributes": []}
     objects = {}
+    modules = {}
     import site
+    import sysconfig
+
+    # Extension modules outside CPython's own lib-dynload: the module and
+    # those its package loaded (mypyc's shared helper module, a Cython
+    # package's siblings). The host reads their definitions (host.rs): one
+    # that an earlier runtime allocated was handed back by its create slot.
+    dynload = os.path.join(sysconfig.get_path("platstdlib"), "lib-dynload")
 
     for directory in plan.get("site_packages", []):
         site.addsitedir(directory)
@@ -53,6 +62,20 @@ def main(plan_path, cycle, dump_after):
         except BaseException as exc:
             record["error"] = probe.excinfo(exc)
             module = None
+        # A package that failed after loading the module leaves it in
+        # sys.modules: it is the module this runtime got all the same.
+        loaded = module if module is not None else sys.modules.get(target["name"])
+        if loaded is not None:
+            record["none_attributes"] = sorted(k for k, v in probe.public(loaded) if v is None)
+        for name, value in list(sys.modules.items()):
+            path = getattr(value, "__file__", None)
+            if value is loaded or (
+                isinstance(path, str)
+                and path.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+                and os.path.dirname(path) != dynload
+            ):
+                modules[name] = value
+        ALIVE.append(modules)
         if module is not None:
             record["imported"] = True
             objects = snapshot(probe, module, target, plan["no_call"], cycle)
@@ -63,7 +86,16 @@ def main(plan_path, cycle, dump_after):
                 for name, (kind, obj) in objects.items()
             }
     with open(plan["objects"], "w") as f:
-        json.dump({name: id(obj) for name, (kind, obj) in objects.items()}, f)
+        json.dump(
+            {
+                "objects": {name: id(obj) for name, (kind, obj) in objects.items()},
+                "modules": {name: id(m) for name, m in modules.items()},
+                # PyObject_HEAD's size, for the host's reading of a module
+                # object's fields.
+                "head": object.__basicsize__,
+            },
+            f,
+        )
     probe.emit("reinit-cycle", **record)
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -141,10 +141,12 @@ fn host(args: &[OsString], report: &mut Report) -> Result<(), HostError> {
         let code = bootstrap(&plan_path, &plan.script, cycle, dump_after);
         // SAFETY: the runtime is initialised and this thread holds the GIL.
         let script = unsafe { (python.run_simple_string)(code.as_ptr()) };
+        let (objects, modules) = born(&plan.objects)?;
         report.event(json!({
             "event": "reinit-born",
             "cycle": cycle,
-            "born": born(&plan.objects)?,
+            "born": objects,
+            "modules": modules,
         }))?;
         report.phase("reinit-finalize", cycle)?;
         // SAFETY: as for the script.
@@ -181,13 +183,25 @@ fn bootstrap(plan: &Path, script: &Path, cycle: u32, dump_after: f64) -> CString
     CString::new(code).unwrap_or_default()
 }
 
-/// For each name the script wrote with its address: the cycle whose
-/// runtime allocated the block holding it (null: not a tracked block).
-fn born(path: &Path) -> Result<Value, HostError> {
+/// What the script wrote: the addresses of the objects it found, and of the
+/// extension modules loaded.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Found {
+    objects: std::collections::BTreeMap<String, usize>,
+    modules: std::collections::BTreeMap<String, usize>,
+    /// `PyObject_HEAD`'s size in this build.
+    head: usize,
+}
+
+/// For each object the script named: the cycle whose runtime allocated the
+/// block holding it (null: not a tracked block); for each module, the same
+/// and what its definition says (see [`definition`]).
+fn born(path: &Path) -> Result<(Value, Value), HostError> {
     let text = match fs::read(path) {
         Ok(text) => text,
         // The script failed before writing it; its own report says so.
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(json!({})),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((json!({}), json!({}))),
         Err(e) => {
             return Err(HostError::Objects {
                 path: path.to_path_buf(),
@@ -195,15 +209,56 @@ fn born(path: &Path) -> Result<Value, HostError> {
             });
         }
     };
-    let objects: std::collections::BTreeMap<String, usize> = serde_json::from_slice(&text)
-        .map_err(|e| HostError::Objects {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
-    Ok(objects
+    let found: Found = serde_json::from_slice(&text).map_err(|e| HostError::Objects {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let objects = found
+        .objects
         .into_iter()
         .map(|(name, address)| (name, Value::from(tracker::born(address))))
-        .collect())
+        .collect();
+    let modules = found
+        .modules
+        .into_iter()
+        .map(|(name, address)| {
+            // SAFETY: the script keeps every module it named alive until
+            // this runtime is finalised, and each is a module object.
+            let (multi_phase, m_size) = unsafe { definition(address, found.head) };
+            let facts = json!({
+                "born": tracker::born(address),
+                "multi_phase": multi_phase,
+                "m_size": m_size,
+            });
+            (name, facts)
+        })
+        .collect();
+    Ok((objects, modules))
+}
+
+/// Whether the module object at `address` was made from a multi-phase
+/// definition (one with `m_slots`), and its `m_size`: read from
+/// `PyModuleObject.md_def` (the second pointer after `PyObject_HEAD`) and
+/// `PyModuleDef` (`m_size` five pointers after its head, `m_slots` seven),
+/// a layout unchanged from 3.5 to 3.13. Those two decide what CPython
+/// itself allocates for a module its create slot hands back (judge.rs).
+///
+/// # Safety
+/// `address` is a live module object of a runtime whose `PyObject_HEAD`
+/// is `head` bytes.
+unsafe fn definition(address: usize, head: usize) -> (bool, Option<isize>) {
+    const P: usize = std::mem::size_of::<usize>();
+    // SAFETY: per the contract, md_def lies inside the module object, and
+    // a non-null md_def points to a PyModuleDef, static in its library.
+    unsafe {
+        let def = *((address + head + P) as *const usize);
+        if def == 0 {
+            return (false, None);
+        }
+        let m_size = *((def + head + 5 * P) as *const isize);
+        let m_slots = *((def + head + 7 * P) as *const usize);
+        (m_slots != 0, Some(m_size))
+    }
 }
 
 struct Report(ManuallyDrop<File>);

@@ -115,12 +115,21 @@ pub(crate) fn run(
     // a result, the verdict reports that as a death in the phase reached.
     let ended_early = !report.done && run.ending == child::Ending::Exited { code: 0 };
     if !report.cycles.is_empty() && !ended_early {
-        let result = judge::ReinitResult::new(report.cycles, report.done, warmups, baseline);
+        let result =
+            judge::ReinitResult::new(&target.name, report.cycles, report.done, warmups, baseline);
         run.events.push(Event::Result(
             serde_json::to_value(&result).expect("the result serializes"),
         ));
     }
     let mut judged = judge(Scenario::Reinit, &run, context, judge_result);
+    // The cycle script's own failure is the harness's: its traceback, which
+    // only stderr has, is what a report of it must show.
+    if judged.report.outcome == Outcome::Error
+        && let Some(detail) = &mut judged.report.detail
+        && let Some(traceback) = last_traceback(&run.stderr)
+    {
+        detail.push_str(&format!(":\n{traceback}"));
+    }
     // The import scenario imported it, so an embedded runtime that cannot
     // is worth a finding, not a skip.
     if let Some(error) = first_error {
@@ -133,6 +142,12 @@ pub(crate) fn run(
         }
     }
     judged
+}
+
+/// The last Python traceback in `stderr`, from its `Traceback` line.
+fn last_traceback(stderr: &str) -> Option<String> {
+    let start = stderr.rfind("Traceback (most recent call last):")?;
+    Some(stderr[start..].trim_end().to_string())
 }
 
 /// Why the first runtime never came up, when it did not: the host's or

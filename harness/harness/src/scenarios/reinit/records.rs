@@ -19,6 +19,17 @@ pub(crate) struct Object {
     pub library: bool,
 }
 
+/// An extension module loaded in a cycle, as the host read it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub(crate) struct ModuleFacts {
+    /// The cycle whose runtime allocated the module object.
+    pub born: Option<u32>,
+    /// Made from a multi-phase definition (one with slots).
+    pub multi_phase: bool,
+    /// Its definition's `m_size`; none without a definition.
+    pub m_size: Option<i64>,
+}
+
 /// What was still allocated after a cycle's `Py_FinalizeEx`: what every
 /// runtime so far left behind and nothing has freed since.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -40,6 +51,12 @@ pub(crate) struct Cycle {
     /// The cycle whose runtime allocated each object's memory block; none
     /// for an object outside every block Python allocated.
     pub born: BTreeMap<String, Option<u32>>,
+    /// The extension modules loaded, the module's own among them, by name.
+    #[serde(default)]
+    pub modules: BTreeMap<String, ModuleFacts>,
+    /// The module's public attributes that are `None` in this runtime.
+    #[serde(default)]
+    pub none_attributes: Vec<String>,
     /// `PyRun_SimpleString`'s status: -1 when `cycle.py` itself failed.
     pub script: Option<i32>,
     /// `Py_FinalizeEx`'s status: -1 when flushing the standard streams
@@ -66,12 +83,16 @@ struct CycleEvent {
     error: Option<ExcInfo>,
     #[serde(default)]
     objects: BTreeMap<String, Object>,
+    #[serde(default)]
+    none_attributes: Vec<String>,
 }
 
 #[derive(Deserialize)]
 struct BornEvent {
     cycle: u32,
     born: BTreeMap<String, Option<u32>>,
+    #[serde(default)]
+    modules: BTreeMap<String, ModuleFacts>,
 }
 
 #[derive(Deserialize)]
@@ -100,11 +121,14 @@ pub(crate) fn read(report: &[u8]) -> HostReport {
                     c.imported = e.imported;
                     c.error = e.error;
                     c.objects = e.objects;
+                    c.none_attributes = e.none_attributes;
                 }
             }
             Some("reinit-born") => {
                 if let Ok(e) = BornEvent::deserialize(&event) {
-                    entry(&mut cycles, e.cycle).born = e.born;
+                    let c = entry(&mut cycles, e.cycle);
+                    c.born = e.born;
+                    c.modules = e.modules;
                 }
             }
             Some("reinit-memory") => {

@@ -13,6 +13,16 @@ checkmeta::declare_meta! {
     /// same cycle: regrtest's rule, on growth beyond CPython's own. The
     /// message gives the excess blocks and bytes per measured cycle.
     ///
+    /// One loss is CPython's own and is subtracted, with the evidence
+    /// (`cpython_losses`): for a module object that a multi-phase create
+    /// slot hands back from an earlier runtime (Cython's modules do),
+    /// `PyModule_FromDefAndSpec2` sets `md_state` to NULL without freeing it
+    /// and `PyModule_ExecDef` allocates a new one (Objects/moduleobject.c,
+    /// 3.5 to 3.13): one block of `m_size` bytes per such module and runtime,
+    /// whatever the module's code does. The host reads each module's
+    /// definition (`m_slots`, `m_size`) to know. That the module object is
+    /// handed back at all is `reinit-stale-objects`.
+    ///
     /// Growth, not what each runtime leaves: a C static that holds the last
     /// runtime's objects until the next initialisation frees them retains
     /// memory but does not accumulate it (that is `reinit-stale-objects` when
