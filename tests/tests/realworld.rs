@@ -1,10 +1,12 @@
 //! extharness on real distributions from PyPI (tests/realworld/
 //! distributions.toml), installed into a venv of every CPython 3.12+ the
 //! tests find, as users install them: every extension module is checked
-//! three ways, by distribution (`--dist`), by name (`--module`) and by its
-//! path inside the venv, and once more from the downloaded wheels; none may
-//! give a harness failure or an import error, which would be the harness's
-//! mistake: each of these modules imports in the venv's own interpreter.
+//! with the default scenarios three ways, by distribution (`--dist`), by
+//! name (`--module`) and by its path inside the venv, and once more from
+//! the downloaded wheels. None may give a harness failure; every finding
+//! of each way must be one tests/realworld/expectations.toml lists, with
+//! its reason, for that CPython version, and every finding listed must be
+//! found: the comparison fails both ways.
 //!
 //! The venvs are kept in a cache outside the clone (`$XDG_CACHE_HOME` or
 //! `~/.cache`, `extinspect/realworld/`), one per interpreter and pinned
@@ -22,6 +24,66 @@ use harness::{Options, Outcome, Report};
 use interpreters::Interpreter;
 
 const PINNED: &str = include_str!("../realworld/distributions.toml");
+const EXPECTED: &str = include_str!("../realworld/expectations.toml");
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expectations {
+    finding: Vec<Expected>,
+}
+
+/// Findings of one check on some modules, on some CPython versions, and
+/// why they are right.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    check: String,
+    /// Feature versions: `3.12`.
+    python: Vec<String>,
+    modules: Vec<String>,
+    reason: String,
+    /// Found in some runs only; either way passes.
+    #[serde(default)]
+    intermittent: bool,
+}
+
+/// What `version` must find, and what it may find besides, as
+/// `(module, check)`; `None` when no entry names the version.
+fn expected(version: &str) -> Option<(BTreeSet<(String, String)>, BTreeSet<(String, String)>)> {
+    let expectations: Expectations =
+        toml::from_str(EXPECTED).expect("tests/realworld/expectations.toml parses");
+    let mut required = BTreeSet::new();
+    let mut intermittent = BTreeSet::new();
+    let mut named = false;
+    for entry in &expectations.finding {
+        assert!(
+            entry.reason.trim().len() > 40,
+            "{}: a reason, please",
+            entry.check
+        );
+        assert!(
+            harness::checks::lookup(&entry.check).is_some(),
+            "no check named {}",
+            entry.check
+        );
+        if !entry.python.iter().any(|p| p == version) {
+            continue;
+        }
+        named = true;
+        let into = if entry.intermittent {
+            &mut intermittent
+        } else {
+            &mut required
+        };
+        into.extend(
+            entry
+                .modules
+                .iter()
+                .map(|m| (m.clone(), entry.check.clone())),
+        );
+    }
+    named.then_some((required, intermittent))
+}
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -161,8 +223,6 @@ fn options(python: &Path) -> Options {
     let interpreter = common::python312();
     let mut options = common::harness_options(interpreter, Duration::from_secs(120));
     options.pythons = vec![python.to_path_buf()];
-    // The import scenario alone: it is what the three ways must agree on.
-    options.scenarios = Vec::new();
     options
 }
 
@@ -176,8 +236,8 @@ fn modules(report: &Report) -> BTreeSet<(String, String)> {
         .collect()
 }
 
-/// Harness failures and import errors, one line each.
-fn problems(way: &str, report: &Report) -> Vec<String> {
+/// Harness failures, one line each.
+fn harness_failures(way: &str, report: &Report) -> Vec<String> {
     let mut found = Vec::new();
     for module in &report.modules {
         if let Some(error) = &module.error {
@@ -189,19 +249,51 @@ fn problems(way: &str, report: &Report) -> Vec<String> {
                     found.push(format!("{way}: {}: {scenario:?}", module.module));
                 }
             }
-            for finding in &ran.findings {
-                found.push(format!(
-                    "{way}: {}: {}: {}",
-                    module.module, finding.check, finding.message
-                ));
-            }
         }
     }
     found
 }
 
+/// The report's findings against the expectations of `version`: what was
+/// found and is not listed, and what is listed and was not found.
+fn compare(way: &str, version: &str, report: &Report) -> Vec<String> {
+    let Some((required, intermittent)) = expected(version) else {
+        return vec![format!(
+            "tests/realworld/expectations.toml names no finding for CPython {version}: \
+             run the default scenarios on it and list what they find, with reasons"
+        )];
+    };
+    let mut found = BTreeSet::new();
+    let mut messages = std::collections::BTreeMap::new();
+    for module in &report.modules {
+        for ran in &module.interpreters {
+            for finding in &ran.findings {
+                let key = (module.module.clone(), finding.check.to_string());
+                messages.insert(key.clone(), finding.message.clone());
+                found.insert(key);
+            }
+        }
+    }
+    let mut failures = Vec::new();
+    for key in found.difference(&required) {
+        if !intermittent.contains(key) {
+            failures.push(format!(
+                "{way} on {version}: not in expectations.toml: {} {}: {}",
+                key.0, key.1, messages[key]
+            ));
+        }
+    }
+    for key in required.difference(&found) {
+        failures.push(format!(
+            "{way} on {version}: listed in expectations.toml, not found: {} {}",
+            key.0, key.1
+        ));
+    }
+    failures
+}
+
 #[test]
-fn real_distributions_import_three_ways_without_harness_errors() {
+fn real_distributions_find_what_the_expectations_list_three_ways_and_from_wheels() {
     let pinned = pinned();
     assert!(pinned.distribution.len() >= 20);
     for wheel in &pinned.distribution {
@@ -222,41 +314,28 @@ fn real_distributions_import_three_ways_without_harness_errors() {
     assert!(!interpreters.is_empty(), "no CPython 3.12+ here");
     let mut failures = Vec::new();
     for interpreter in interpreters {
+        let (major, minor) = interpreter.version.feature();
+        let version = format!("{major}.{minor}");
         let (python, wheels) = environment(interpreter, &requirements);
+        let mut check = |way: &str, report: &Report| {
+            failures.extend(harness_failures(way, report));
+            failures.extend(compare(way, &version, report));
+        };
         let mut by_dist = options(&python);
         by_dist.dists = pinned.distribution.iter().map(|d| d.name.clone()).collect();
         let report = harness::check(&[], &by_dist);
-        failures.extend(problems("--dist", &report));
+        check("--dist", &report);
         let found = modules(&report);
-        // Every distribution has modules; psutil's abi3 one too.
-        for dist in &pinned.distribution {
-            let package = dist.package.as_deref();
-            if !found
-                .iter()
-                .any(|(name, _)| name.split('.').next() == package)
-            {
-                failures.push(format!(
-                    "{}: no module of {} was checked",
-                    interpreter.tag(),
-                    dist.name
-                ));
-            }
-        }
+
         let mut by_name = options(&python);
         by_name.modules = found.iter().map(|(name, _)| name.clone()).collect();
-        let named = harness::check(&[], &by_name);
-        failures.extend(problems("--module", &named));
+        check("--module", &harness::check(&[], &by_name));
+
         let paths: Vec<PathBuf> = found.iter().map(|(_, path)| PathBuf::from(path)).collect();
         let by_path = harness::check(&paths, &options(&python));
-        failures.extend(problems("path", &by_path));
+        check("path", &by_path);
         let path_names: BTreeSet<(String, String)> = modules(&by_path);
-        if path_names != found {
-            failures.push(format!(
-                "{}: a path gets another name than its distribution gives it: {:?}",
-                interpreter.tag(),
-                path_names.symmetric_difference(&found).collect::<Vec<_>>()
-            ));
-        }
+
         // The wheels as downloaded, each extracted and run with the venv's
         // interpreter (which has their dependencies): the same modules.
         let downloaded = distribution_wheels(&wheels, &pinned);
@@ -266,22 +345,37 @@ fn real_distributions_import_three_ways_without_harness_errors() {
             "{downloaded:?}"
         );
         let from_wheels = harness::check(&downloaded, &options(&python));
-        failures.extend(problems("wheel", &from_wheels));
+        check("wheel", &from_wheels);
+
+        // Every distribution has modules; psutil's abi3 one too.
+        for dist in &pinned.distribution {
+            let package = dist.package.as_deref();
+            if !found
+                .iter()
+                .any(|(name, _)| name.split('.').next() == package)
+            {
+                failures.push(format!("{version}: no module of {} was checked", dist.name));
+            }
+        }
+        if path_names != found {
+            failures.push(format!(
+                "{version}: a path gets another name than its distribution gives it: {:?}",
+                path_names.symmetric_difference(&found).collect::<Vec<_>>()
+            ));
+        }
         let wheel_names: BTreeSet<String> =
             modules(&from_wheels).into_iter().map(|(n, _)| n).collect();
         let names: BTreeSet<String> = found.iter().map(|(n, _)| n.clone()).collect();
         if wheel_names != names {
             failures.push(format!(
-                "{}: the wheels name other modules than the installed distributions: {:?}",
-                interpreter.tag(),
+                "{version}: the wheels name other modules than the installed distributions: {:?}",
                 wheel_names.symmetric_difference(&names).collect::<Vec<_>>()
             ));
         }
         eprintln!(
-            "realworld: {} modules of {} distributions on {}",
+            "realworld: {} modules of {} distributions on {version}",
             found.len(),
             pinned.distribution.len(),
-            interpreter.tag()
         );
     }
     assert!(failures.is_empty(), "{failures:#?}");
