@@ -404,3 +404,119 @@ PyMODINIT_FUNC INIT(void) { return PyModuleDef_Init(&def); }
         "{report:#?}"
     );
 }
+
+/// A wheel in `dir`, named as pip expects, with its `.dist-info` (METADATA,
+/// WHEEL, RECORD) and `files` (path, bytes).
+fn wheel(dir: &Path, name: &str, tag: &str, requires: &[&str], files: &[(&str, &[u8])]) -> PathBuf {
+    use std::io::Write;
+    let info = format!("{name}-1.0.dist-info");
+    let mut metadata = format!("Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n");
+    for requirement in requires {
+        metadata.push_str(&format!("Requires-Dist: {requirement}\n"));
+    }
+    let purelib = tag.ends_with("-none-any");
+    let wheel_file = format!(
+        "Wheel-Version: 1.0\nGenerator: extinspect-tests\nRoot-Is-Purelib: {purelib}\nTag: {tag}\n"
+    );
+    let mut all: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+        .collect();
+    all.push((format!("{info}/METADATA"), metadata.into_bytes()));
+    all.push((format!("{info}/WHEEL"), wheel_file.into_bytes()));
+    let mut record: String = all.iter().map(|(path, _)| format!("{path},,\n")).collect();
+    record.push_str(&format!("{info}/RECORD,,\n"));
+    all.push((format!("{info}/RECORD"), record.into_bytes()));
+    let path = dir.join(format!("{name}-1.0-{tag}.whl"));
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for (member, bytes) in all {
+        zip.start_file(member, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    path
+}
+
+/// A wheel is installed, with its dependencies, into a throwaway venv of
+/// the interpreter, and its module imported from there under its dotted
+/// name, its package's `__init__` first (which imports the dependency).
+/// Without the dependency's wheel at hand, the report says which one is
+/// missing, and the import fails for that cause, not as a harness error.
+#[test]
+fn a_wheel_is_installed_with_its_dependencies_into_a_throwaway_venv() {
+    let interpreter = common::python312();
+    let corpus = common::corpus(interpreter);
+    let sample = &corpus.module("clean_multiphase").unwrap().path;
+    let file = sample.file_name().unwrap().to_string_lossy().into_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let links = dir.path().join("links");
+    std::fs::create_dir_all(&links).unwrap();
+    wheel(
+        &links,
+        "extharness_demo_b",
+        "py3-none-any",
+        &[],
+        &[("extharness_demo_b/__init__.py", b"VALUE = 1\n")],
+    );
+    let a = wheel(
+        dir.path(),
+        "extharness_demo_a",
+        "cp312-cp312-linux_x86_64",
+        &["extharness_demo_b"],
+        &[
+            (
+                "extharness_demo_a/__init__.py",
+                b"import extharness_demo_b\nfrom . import clean_multiphase\n",
+            ),
+            (
+                &format!("extharness_demo_a/{file}"),
+                &std::fs::read(sample).unwrap(),
+            ),
+        ],
+    );
+    let mut options = options(&interpreter.executable, &[], &[Scenario::Reimport]);
+    options.no_index = true;
+    options.find_links = vec![links];
+    let report = harness::check(std::slice::from_ref(&a), &options);
+    let [module] = report.modules.as_slice() else {
+        panic!("one module: {report:#?}");
+    };
+    assert_eq!(module.module, "extharness_demo_a.clean_multiphase");
+    assert_eq!(
+        module.path,
+        format!("{}!extharness_demo_a/{file}", a.display())
+    );
+    let ran = &module.interpreters[0];
+    assert_eq!(ran.python, interpreter.executable);
+    assert_eq!(ran.environment_note, None, "{module:#?}");
+    assert!(ran.findings.is_empty(), "{module:#?}");
+    assert!(
+        ran.scenarios.iter().all(|s| s.outcome == Outcome::Passed),
+        "{module:#?}"
+    );
+
+    options.find_links.clear();
+    let report = harness::check(std::slice::from_ref(&a), &options);
+    let ran = &report.modules[0].interpreters[0];
+    let note = ran.environment_note.as_deref().unwrap_or_default();
+    assert!(
+        note.starts_with("dependencies not installed: ERROR: ")
+            && note.contains("extharness_demo_b"),
+        "{report:#?}"
+    );
+    let [finding] = ran.findings.as_slice() else {
+        panic!("one finding: {report:#?}");
+    };
+    assert_eq!(finding.check, "import-error");
+    let cause = &finding.evidence["cause"];
+    assert!(
+        cause == "parent-import-failed" || cause == "missing-dependency",
+        "{finding:#?}"
+    );
+    assert!(
+        finding.message.contains("extharness_demo_b"),
+        "{finding:#?}"
+    );
+    assert_eq!(report.summary.harness_errors, 0, "{report:#?}");
+}

@@ -62,6 +62,16 @@ pub struct CheckSettings {
     /// Time limit of one call in the exercise scenario, in seconds [default: 2].
     #[arg(long, value_name = "SECONDS")]
     pub call_limit: Option<f64>,
+    /// A directory of wheels (or a URL) where pip may find the dependencies
+    /// of the wheels checked (repeatable), as well as the index your pip
+    /// configuration names. Each wheel is installed, with them, into a
+    /// throwaway virtual environment of each interpreter that runs it.
+    #[arg(long, value_name = "DIR")]
+    pub find_links: Vec<PathBuf>,
+    /// pip does not ask the package index for the wheels' dependencies
+    /// (only `--find-links` and your pip configuration's links).
+    #[arg(long)]
+    pub no_index: bool,
     /// Run every child with PYTHONMALLOC=debug and -X dev: buffer overruns,
     /// use of freed memory and allocations without the GIL become findings.
     #[arg(long)]
@@ -149,6 +159,14 @@ pub fn options(args: CheckSettings, config: &config::Config) -> Result<Options, 
             cli
         }
     };
+    for link in &args.find_links {
+        if !link.to_string_lossy().contains("://") && !link.exists() {
+            return Err(format!(
+                "--find-links {}: no such directory",
+                link.display()
+            ));
+        }
+    }
     Ok(Options {
         pythons: if args.python.is_empty() {
             h.pythons.clone().unwrap_or_default()
@@ -175,6 +193,8 @@ pub fn options(args: CheckSettings, config: &config::Config) -> Result<Options, 
                 .map(|n| n.get())
                 .unwrap_or(1)
         }),
+        find_links: args.find_links,
+        no_index: args.no_index,
     })
 }
 

@@ -230,6 +230,7 @@ fn usage_errors_exit_2_with_one_line() {
         vec!["--scenario", "leaks", "x.so"],
         vec!["--timeout", "0", "x.so"],
         vec!["--workload", "/nonexistent.py", "x.so"],
+        vec!["--find-links", "/nonexistent/wheelhouse", "x.whl"],
     ] {
         let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
         let output = extharness(&args);

@@ -66,11 +66,18 @@ pub struct ScenarioReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InterpreterReport {
     /// The path the children were started by: inside a virtual
-    /// environment, the environment's own interpreter.
+    /// environment, the environment's own interpreter. A wheel's member
+    /// runs in a throwaway environment made from it, not named here (it is
+    /// gone with the run).
     pub python: PathBuf,
     /// The virtual environment `python` belongs to, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<EnvironmentReport>,
+    /// For a wheel's member: what differs from the wheel as its users
+    /// install it, in one line (its dependencies were not installed, or it
+    /// was run from the extracted wheel, and why).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment_note: Option<String>,
     pub version: String,
     pub debug: bool,
     pub scenarios: Vec<ScenarioReport>,

@@ -256,6 +256,8 @@ pub fn harness_options(
             ..harness::Settings::new(timeout)
         },
         jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        find_links: Vec::new(),
+        no_index: false,
     }
 }
 

@@ -83,6 +83,13 @@ pub fn project(
         "demo-1.0.dist-info/METADATA".into(),
         b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n".to_vec(),
     ));
+    // What a build writes last, and pip needs to install the wheel.
+    let mut record: String = files
+        .iter()
+        .map(|(name, _)| format!("{name},,\n"))
+        .collect();
+    record.push_str("demo-1.0.dist-info/RECORD,,\n");
+    files.push(("demo-1.0.dist-info/RECORD".into(), record.into_bytes()));
     let mut zip = zip::ZipWriter::new(std::fs::File::create(dist.join(WHEEL)).unwrap());
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);

@@ -71,6 +71,9 @@ fn write_module(out: &mut String, module: &ModuleReport, paint: Paint) {
             interpreter.version,
             interpreter.python.display()
         );
+        if let Some(note) = &interpreter.environment_note {
+            let _ = writeln!(out, "    note: {note}");
+        }
         for scenario in &interpreter.scenarios {
             let outcome = match scenario.outcome {
                 Outcome::Passed => paint.good("passed  "),

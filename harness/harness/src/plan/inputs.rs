@@ -23,12 +23,41 @@ pub struct ModuleInput {
     pub not_runnable: Option<String>,
     /// It could not be read (exit status 2).
     pub error: Option<String>,
+    /// For a wheel's member: which wheel, and where the member lands once
+    /// the wheel is installed.
+    pub wheel: Option<WheelMember>,
 }
 
-/// The modules, and the private directories wheels were extracted into
-/// (removed when this is dropped).
+/// A member of one of the run's [`Wheel`]s.
+#[derive(Debug, Clone)]
+pub struct WheelMember {
+    /// Its index in [`Inputs::wheels`].
+    pub wheel: usize,
+    /// Its path below the site directory once installed
+    /// (`<dist>.data/platlib/` stripped); None for what installs elsewhere
+    /// (`<dist>.data/data/`, `scripts/`), which is run from the extracted
+    /// files.
+    pub installed: Option<PathBuf>,
+}
+
+/// A wheel given to the run.
+#[derive(Debug, Clone)]
+pub struct Wheel {
+    /// Absolute, as pip is started elsewhere.
+    pub path: PathBuf,
+    /// Why pip would refuse it, when that shows without asking pip: its
+    /// members are then run from the extracted files.
+    pub not_installable: Option<String>,
+    /// It has no extension module and installs on any interpreter
+    /// (`none-any`): a pure dependency of the others, installed with them.
+    pub pure: bool,
+}
+
+/// The modules, the wheels, and the private directories wheels were
+/// extracted into (removed when this is dropped).
 pub struct Inputs {
     pub modules: Vec<ModuleInput>,
+    pub wheels: Vec<Wheel>,
     _extracted: Vec<PrivateDir>,
 }
 
@@ -47,6 +76,7 @@ pub fn gather(
     roots: &[PathBuf],
 ) -> Inputs {
     let mut modules = Vec::new();
+    let mut wheels = Vec::new();
     let mut extracted = Vec::new();
     for candidate in input::collect(paths) {
         match candidate {
@@ -56,10 +86,25 @@ pub fn gather(
             }
             Candidate::Found(Source::File(path)) => modules.push(file_module(&path, init, roots)),
             Candidate::Found(Source::Wheel(path)) => match extract(&path) {
-                Ok((dir, members)) => {
+                Ok(Extracted {
+                    dir,
+                    members,
+                    dist_info,
+                }) => {
                     let abi3_min = wheel_abi3_min(&path);
+                    let index = wheels.len();
+                    wheels.push(Wheel {
+                        not_installable: not_installable(&path, &dist_info),
+                        pure: members.is_empty() && is_none_any(&path),
+                        path: std::path::absolute(&path).unwrap_or_else(|_| path.clone()),
+                    });
                     for member in members {
-                        modules.push(wheel_module(&path, dir.path(), &member, init, abi3_min));
+                        let mut module = wheel_module(&path, dir.path(), &member, init, abi3_min);
+                        module.wheel = Some(WheelMember {
+                            wheel: index,
+                            installed: installed_path(&member),
+                        });
+                        modules.push(module);
                     }
                     extracted.push(dir);
                 }
@@ -81,10 +126,12 @@ pub fn gather(
             },
             not_runnable: None,
             error: None,
+            wheel: None,
         });
     }
     Inputs {
         modules,
+        wheels,
         _extracted: extracted,
     }
 }
@@ -104,6 +151,7 @@ pub fn failed(display: String, error: String) -> ModuleInput {
         },
         not_runnable: None,
         error: Some(error),
+        wheel: None,
     }
 }
 
@@ -207,7 +255,59 @@ fn described(
         },
         not_runnable,
         error: None,
+        wheel: None,
     }
+}
+
+/// Where a wheel's member lands below the site directory: the wheel's root
+/// as it is, `<dist>.data/platlib/` and `purelib/` stripped; elsewhere in
+/// `.data` (`data`, `scripts`, `headers`) it is no module's place.
+fn installed_path(member: &Path) -> Option<PathBuf> {
+    let parts: Vec<&std::ffi::OsStr> = member.components().map(|c| c.as_os_str()).collect();
+    match parts.as_slice() {
+        [data, scheme, rest @ ..] if data.to_string_lossy().ends_with(".data") => {
+            (!rest.is_empty() && (*scheme == "platlib" || *scheme == "purelib"))
+                .then(|| rest.iter().collect())
+        }
+        _ => Some(member.to_path_buf()),
+    }
+}
+
+/// The files of `<dist>.dist-info/` pip cannot install a wheel without.
+const DIST_INFO: [&str; 3] = ["METADATA", "WHEEL", "RECORD"];
+
+/// Why pip would refuse a wheel, when its name or its files already say:
+/// pip reads the name's tags and the [`DIST_INFO`] files (`dist_info`, the
+/// ones the wheel has).
+fn not_installable(wheel: &Path, dist_info: &[String]) -> Option<String> {
+    let name = wheel.file_name()?.to_string_lossy();
+    if parse_wheel_filename(&name).is_none() {
+        return Some(format!(
+            "{name} is not named as a wheel (name-version-python-abi-platform.whl), so pip does \
+             not install it"
+        ));
+    }
+    let missing: Vec<&str> = DIST_INFO
+        .into_iter()
+        .filter(|file| !dist_info.iter().any(|has| has == file))
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "it has no .dist-info/{}, so pip does not install it",
+            missing.join(", ")
+        )
+    })
+}
+
+/// A wheel that installs on every interpreter (`py3-none-any`).
+fn is_none_any(wheel: &Path) -> bool {
+    wheel
+        .file_name()
+        .and_then(|n| parse_wheel_filename(&n.to_string_lossy()))
+        .is_some_and(|name| {
+            name.abi_tags.iter().any(|t| t == "none")
+                && name.platform_tags.iter().any(|t| t == "any")
+        })
 }
 
 fn wheel_module(
@@ -295,11 +395,19 @@ fn unreadable(path: &Path, error: String) -> String {
     }
 }
 
+/// A wheel's files in a private directory.
+struct Extracted {
+    dir: PrivateDir,
+    /// The binary members' paths, relative to the directory.
+    members: Vec<PathBuf>,
+    /// The files of its `<dist>.dist-info/` among [`DIST_INFO`].
+    dist_info: Vec<String>,
+}
+
 /// Extracts a wheel into a private temporary directory. Members whose
 /// names would land outside it (`../`, absolute paths) and symbolic links
-/// are skipped; sizes are capped. Returns the binary members' paths,
-/// relative to the directory.
-fn extract(wheel: &Path) -> Result<(PrivateDir, Vec<PathBuf>), String> {
+/// are skipped; sizes are capped.
+fn extract(wheel: &Path) -> Result<Extracted, String> {
     let file = open_regular(wheel)?;
     let mut archive =
         zip::ZipArchive::new(file).map_err(|e| format!("not a readable zip archive: {e}"))?;
@@ -308,6 +416,7 @@ fn extract(wheel: &Path) -> Result<(PrivateDir, Vec<PathBuf>), String> {
         .map_err(|e| format!("cannot create a directory in {}: {e}", root.display()))?;
     let into = dir.path().display().to_string();
     let mut members = Vec::new();
+    let mut dist_info = Vec::new();
     let mut total = 0u64;
     for index in 0..archive.len() {
         let mut entry = archive
@@ -345,10 +454,31 @@ fn extract(wheel: &Path) -> Result<(PrivateDir, Vec<PathBuf>), String> {
         }
         if input::is_binary_name(&relative.to_string_lossy()) {
             members.push(relative);
+        } else if let Some(file) = dist_info_file(&relative) {
+            dist_info.push(file);
         }
     }
     members.sort();
-    Ok((dir, members))
+    Ok(Extracted {
+        dir,
+        members,
+        dist_info,
+    })
+}
+
+/// The name of a [`DIST_INFO`] file in `<dist>.dist-info/`, at the
+/// wheel's root.
+fn dist_info_file(relative: &Path) -> Option<String> {
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    match parts.as_slice() {
+        [info, file] if info.ends_with(".dist-info") && DIST_INFO.contains(&file.as_str()) => {
+            Some(file.clone())
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -395,6 +525,50 @@ mod tests {
         assert_eq!(
             error_of(Path::new("/nonexistent/m.so")),
             "cannot read: No such file or directory (os error 2)"
+        );
+    }
+
+    #[test]
+    fn a_member_installs_below_the_site_directory_as_pip_puts_it() {
+        let at = |member: &str| installed_path(Path::new(member));
+        assert_eq!(at("pkg/_ext.so"), Some(PathBuf::from("pkg/_ext.so")));
+        assert_eq!(at("_top.so"), Some(PathBuf::from("_top.so")));
+        assert_eq!(
+            at("pkg-1.0.data/platlib/pkg/_ext.so"),
+            Some(PathBuf::from("pkg/_ext.so"))
+        );
+        assert_eq!(
+            at("pkg-1.0.data/purelib/_ext.so"),
+            Some(PathBuf::from("_ext.so"))
+        );
+        assert_eq!(at("pkg-1.0.data/data/lib/libx.so"), None);
+        assert_eq!(
+            dist_info_file(Path::new("pkg-1.0.dist-info/WHEEL")).as_deref(),
+            Some("WHEEL")
+        );
+        assert_eq!(
+            dist_info_file(Path::new("pkg/pkg-1.0.dist-info/WHEEL")),
+            None
+        );
+        assert_eq!(dist_info_file(Path::new("pkg-1.0.dist-info/LICENSE")), None);
+        assert!(is_none_any(Path::new("/w/dep-1.0-py3-none-any.whl")));
+        assert!(!is_none_any(Path::new(
+            "/w/a-1.0-cp312-cp312-linux_x86_64.whl"
+        )));
+        assert_eq!(
+            not_installable(Path::new("/w/demo.whl"), &[]).as_deref(),
+            Some(
+                "demo.whl is not named as a wheel (name-version-python-abi-platform.whl), so \
+                 pip does not install it"
+            )
+        );
+        assert_eq!(
+            not_installable(
+                Path::new("/w/a-1.0-cp312-cp312-linux_x86_64.whl"),
+                &["WHEEL".into(), "METADATA".into()]
+            )
+            .as_deref(),
+            Some("it has no .dist-info/RECORD, so pip does not install it")
         );
     }
 

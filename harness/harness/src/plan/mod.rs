@@ -1,13 +1,15 @@
 //! A whole run: interpreters found, modules gathered (inputs.rs) and
-//! matched with the interpreters that load them (select.rs), scenarios run
-//! side by side on `jobs` threads, and the report assembled in a stable
-//! order.
+//! matched with the interpreters that load them (select.rs), the wheels
+//! installed into a throwaway environment of each interpreter that runs
+//! them (venv.rs), scenarios run side by side on `jobs` threads, and the
+//! report assembled in a stable order.
 
 mod dist;
 mod inputs;
 mod names;
 mod once;
 mod select;
+mod venv;
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -16,6 +18,7 @@ use std::sync::{Condvar, Mutex};
 use interpreters::{Interpreter, active_environment, discover};
 use naming::SuffixTag;
 
+use crate::probe::Target;
 use crate::process::Settings;
 use crate::process::reaper::{self, Scope};
 use crate::report::{
@@ -24,8 +27,9 @@ use crate::report::{
 };
 use crate::scenarios;
 use crate::verdict::{Context, Judged};
-use inputs::{ModuleInput, gather};
+use inputs::{ModuleInput, Wheel, gather};
 use select::accepts;
+use venv::{Sources, Venv};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -43,6 +47,11 @@ pub struct Options {
     pub scenarios: Vec<Scenario>,
     pub settings: Settings,
     pub jobs: usize,
+    /// `--find-links`: where pip may find the wheels' dependencies, as
+    /// well as the index the user's pip configuration names.
+    pub find_links: Vec<PathBuf>,
+    /// `--no-index`: pip does not ask the package index.
+    pub no_index: bool,
 }
 
 impl Options {
@@ -179,7 +188,30 @@ pub fn check_with(
         plans.push((chosen, passed_over));
     }
 
-    let results = run_units(&units, &inputs.modules, &interpreters, options, progress);
+    let venvs = make_venvs(
+        &inputs.modules,
+        &inputs.wheels,
+        &plans,
+        &interpreters,
+        options,
+    );
+    let placed: HashMap<Unit, Placed> = units
+        .iter()
+        .map(|unit| {
+            let module = &inputs.modules[unit.module];
+            let venv = venvs.get(&unit.interpreter);
+            (*unit, place(module, &inputs.wheels, venv))
+        })
+        .collect();
+    let results = run_units(
+        &units,
+        &inputs.modules,
+        &interpreters,
+        &venvs,
+        &placed,
+        options,
+        progress,
+    );
     // Each child's strays were killed as it ended, when they could be told
     // apart from a running child's; what is left goes now.
     reaper::sweep(Scope::All);
@@ -197,6 +229,7 @@ pub fn check_with(
                 passed_over,
                 &interpreters,
                 &results,
+                &placed,
                 options,
             )
         })
@@ -207,6 +240,120 @@ pub fn check_with(
 
 type Results = HashMap<(Unit, Scenario), Judged>;
 
+/// Each interpreter's throwaway environment with the run's wheels it runs
+/// installed (or why there is none), made side by side on `jobs` threads.
+fn make_venvs(
+    modules: &[ModuleInput],
+    wheels: &[Wheel],
+    plans: &[(Vec<usize>, Vec<PassedOver>)],
+    interpreters: &[Interpreter],
+    options: &Options,
+) -> HashMap<usize, Result<Venv, String>> {
+    let mut wanted: Vec<(usize, Vec<PathBuf>)> = Vec::new();
+    for (i, _) in interpreters.iter().enumerate() {
+        let mut chosen: Vec<usize> = modules
+            .iter()
+            .zip(plans)
+            .filter(|(_, (chosen, _))| chosen.contains(&i))
+            .filter_map(|(module, _)| module.wheel.as_ref().map(|w| w.wheel))
+            .filter(|w| wheels[*w].not_installable.is_none())
+            .collect();
+        chosen.sort();
+        chosen.dedup();
+        if chosen.is_empty() {
+            continue;
+        }
+        // The pure wheels given beside them are their dependencies, most
+        // likely.
+        let pure =
+            (0..wheels.len()).filter(|w| wheels[*w].pure && wheels[*w].not_installable.is_none());
+        let paths = chosen
+            .into_iter()
+            .chain(pure)
+            .map(|w| wheels[w].path.clone())
+            .collect();
+        wanted.push((i, paths));
+    }
+    let sources = Sources {
+        find_links: options.find_links.clone(),
+        no_index: options.no_index,
+    };
+    // A download may take longer than a scenario, never less.
+    let limit = options.settings.timeout.max(INSTALL_LIMIT);
+    let made = Mutex::new(HashMap::new());
+    let queue = Mutex::new(wanted.into_iter());
+    std::thread::scope(|scope| {
+        for _ in 0..options.jobs.max(1) {
+            scope.spawn(|| {
+                loop {
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                    let Some((i, paths)) = next else { return };
+                    let venv = venv::create(&interpreters[i], &paths, &sources, limit);
+                    made.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(i, venv);
+                }
+            });
+        }
+    });
+    made.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// How long pip has to install one interpreter's wheels, at least.
+const INSTALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Where a unit runs.
+struct Placed {
+    /// In the interpreter's throwaway environment.
+    in_venv: bool,
+    /// The module as the children import it.
+    target: Target,
+    /// What the report says about the environment it ran in.
+    note: Option<String>,
+}
+
+/// A wheel's member runs from the throwaway environment it is installed
+/// in, else from the extracted wheel; any other module as it is.
+fn place(module: &ModuleInput, wheels: &[Wheel], venv: Option<&Result<Venv, String>>) -> Placed {
+    let extracted = |note: Option<String>| Placed {
+        in_venv: false,
+        target: module.target.clone(),
+        note: note.map(|why| format!("run from the extracted wheel: {why}")),
+    };
+    let Some(member) = &module.wheel else {
+        return extracted(None);
+    };
+    if let Some(why) = &wheels[member.wheel].not_installable {
+        return extracted(Some(why.clone()));
+    }
+    let venv = match venv {
+        Some(Ok(venv)) => venv,
+        Some(Err(why)) => return extracted(Some(why.clone())),
+        None => return extracted(None),
+    };
+    let Some(relative) = &member.installed else {
+        return extracted(Some(
+            "the member installs outside the site directory".to_string(),
+        ));
+    };
+    match venv.locate(relative) {
+        Some(path) => Placed {
+            in_venv: true,
+            target: Target {
+                name: module.target.name.clone(),
+                path: Some(path),
+                sys_path: Vec::new(),
+            },
+            note: venv.note.clone(),
+        },
+        None => extracted(Some(format!(
+            "pip installed no {} in the site directory",
+            relative.display()
+        ))),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn assemble(
     m: usize,
     module: &ModuleInput,
@@ -214,6 +361,7 @@ fn assemble(
     passed_over: Vec<PassedOver>,
     interpreters: &[Interpreter],
     results: &Results,
+    placed: &HashMap<Unit, Placed>,
     options: &Options,
 ) -> ModuleReport {
     let mut not_runnable = module.not_runnable.clone();
@@ -268,6 +416,7 @@ fn assemble(
                     prefix: environment.prefix.clone(),
                     base: environment.base.clone(),
                 }),
+            environment_note: placed.get(&unit).and_then(|p| p.note.clone()),
             version: format!("{}{}", interpreter.version, interpreter.abiflags),
             debug: interpreter.debug,
             scenarios,
@@ -290,6 +439,8 @@ fn run_units(
     units: &[Unit],
     modules: &[ModuleInput],
     interpreters: &[Interpreter],
+    venvs: &HashMap<usize, Result<Venv, String>>,
+    placed: &HashMap<Unit, Placed>,
     options: &Options,
     progress: &(dyn Fn(Step<'_>) + Sync),
 ) -> Results {
@@ -325,9 +476,15 @@ fn run_units(
                 python: &interpreters[unit.interpreter].version.to_string(),
                 scenario,
             });
+            let place = &placed[&unit];
+            let interpreter = match venvs.get(&unit.interpreter) {
+                Some(Ok(venv)) if place.in_venv => &venv.interpreter,
+                _ => &interpreters[unit.interpreter],
+            };
             let judged = run_one(
-                &interpreters[unit.interpreter],
+                interpreter,
                 &modules[unit.module],
+                &place.target,
                 scenario,
                 &options.settings,
             );
@@ -384,6 +541,7 @@ fn unavailable(
 fn run_one(
     interpreter: &Interpreter,
     module: &ModuleInput,
+    target: &Target,
     scenario: Scenario,
     settings: &Settings,
 ) -> Judged {
@@ -399,5 +557,5 @@ fn run_one(
         references,
         debug_interpreter: interpreter.debug,
     };
-    scenarios::run(interpreter, &module.target, scenario, settings, context)
+    scenarios::run(interpreter, target, scenario, settings, context)
 }
