@@ -59,6 +59,10 @@ pub struct CheckMeta {
     pub severity: Severity,
     pub group: Group,
     pub doc: &'static str,
+    /// Selected when the configuration and the command line select
+    /// nothing, as ruff's default rule set: a CI gate starts from the
+    /// checks worth failing or warning on; `--select ALL` adds the rest.
+    pub default_selected: bool,
 }
 
 impl CheckMeta {
@@ -110,7 +114,8 @@ macro_rules! declare_meta {
         pub struct $name:ident {
             id: $id:literal,
             severity: $severity:ident,
-            group: $group:ident $(,)?
+            group: $group:ident
+            $(, selected_by_default: $selected:literal)? $(,)?
         }
     ) => {
         $(#[doc = $doc])+
@@ -122,8 +127,21 @@ macro_rules! declare_meta {
                 severity: $crate::Severity::$severity,
                 group: $crate::Group::$group,
                 doc: concat!($($doc, "\n"),+),
+                default_selected: $crate::__selected_by_default!($($selected)?),
             };
         }
+    };
+}
+
+/// `selected_by_default` of [`declare_meta!`]: true unless a check says.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __selected_by_default {
+    () => {
+        true
+    };
+    ($selected:literal) => {
+        $selected
     };
 }
 

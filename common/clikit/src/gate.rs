@@ -25,6 +25,8 @@ pub struct Gate {
     write_baseline: Option<PathBuf>,
     tool: &'static str,
     unselected: usize,
+    /// Of `unselected`, per check: those only the default selection hides.
+    off_by_default: std::collections::BTreeMap<String, usize>,
     suppressed: usize,
     recorded: Vec<Entry>,
 }
@@ -37,6 +39,7 @@ pub fn setup(
     args: &CiArgs,
     tool: &'static str,
     tool_checks: &[&'static str],
+    not_by_default: &[&'static str],
     known: &[&'static str],
 ) -> Result<Gate, SetupError> {
     let cwd = std::env::current_dir().map_err(SetupError::Cwd)?;
@@ -53,6 +56,7 @@ pub fn setup(
     let overrides = Overrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        not_by_default: not_by_default.iter().map(|id| id.to_string()).collect(),
     };
     let policy = Policy::new(&config, &overrides, tool, tool_checks, baseline, &cwd)?;
     Ok(Gate {
@@ -62,6 +66,7 @@ pub fn setup(
         write_baseline: args.write_baseline.clone(),
         tool,
         unselected: 0,
+        off_by_default: std::collections::BTreeMap::new(),
         suppressed: 0,
         recorded: Vec::new(),
     })
@@ -80,6 +85,12 @@ impl Gate {
             Verdict::Report(severity) => Some(severity),
             Verdict::Unselected => {
                 self.unselected += 1;
+                if self.policy.off_by_default(key.check) {
+                    *self
+                        .off_by_default
+                        .entry(key.check.to_string())
+                        .or_default() += 1;
+                }
                 None
             }
             Verdict::Suppressed { .. } => {
@@ -105,6 +116,7 @@ impl Gate {
         Ok(GateReport {
             config: self.config.path.clone(),
             unselected: self.unselected,
+            off_by_default: self.off_by_default.clone(),
             suppressed: self.suppressed,
             unused_suppressions: self
                 .policy

@@ -10,6 +10,10 @@ pub struct GateReport {
     pub config: Option<PathBuf>,
     /// Findings not shown: their check is not selected.
     pub unselected: usize,
+    /// Of those, per check, the findings of checks that only the default
+    /// selection leaves out (`--select ALL` shows them).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub off_by_default: std::collections::BTreeMap<String, usize>,
     /// Findings not shown: a per-file ignore covers them.
     pub suppressed: usize,
     /// Per-file ignores of this tool that matched nothing in this run.
@@ -92,12 +96,20 @@ impl GateReport {
                 (Some(file), None) => format!("{}: {file}: {}", n.level.name(), n.message),
                 _ => format!("{}: {}", n.level.name(), n.message),
             })
-            .chain((self.unselected + self.suppressed > 0).then(|| {
+            .chain(self.off_by_default.iter().map(|(check, n)| {
                 format!(
-                    "note: {} finding(s) of unselected checks and {} covered by per-file ignores not shown",
-                    self.unselected, self.suppressed
+                    "note: {n} {check} finding(s) not shown: the check is not selected by default (`--select {check}` or `--select ALL` shows them)"
                 )
             }))
+            .chain({
+                let others = self.unselected - self.off_by_default.values().sum::<usize>();
+                (others + self.suppressed > 0).then(|| {
+                    format!(
+                        "note: {} finding(s) of unselected checks and {} covered by per-file ignores not shown",
+                        others, self.suppressed
+                    )
+                })
+            })
             .collect()
     }
 }

@@ -19,6 +19,8 @@ pub struct Config {
     pub per_file_ignores: Vec<PerFileIgnore>,
     /// `X.Y`, a CPython version with a stable ABI (3.2 or later).
     pub abi3_min: Option<String>,
+    /// `[abi3-min]` as a table: `X.Y` per path (absolute, under `root`).
+    pub abi3_min_paths: Vec<(PathBuf, String)>,
     pub harness: HarnessDefaults,
 }
 
@@ -34,6 +36,7 @@ impl Config {
             severity: BTreeMap::new(),
             per_file_ignores: Vec::new(),
             abi3_min: None,
+            abi3_min_paths: Vec::new(),
             harness: HarnessDefaults::default(),
         }
     }

@@ -34,4 +34,4 @@ pub use discover::discover;
 pub use error::ConfigError;
 pub use finding_path::normalise;
 pub use load::load;
-pub use policy::{FindingKey, Overrides, Policy, Verdict};
+pub use policy::{ALL, FindingKey, Overrides, Policy, Verdict};

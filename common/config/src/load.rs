@@ -72,6 +72,16 @@ fn read_settings(
         match key.get_ref().as_ref() {
             "select" => config.select = Some(check_ids(source, &name, value, known)?),
             "ignore" => config.ignore = check_ids(source, &name, value, known)?,
+            "abi3-min" if value.get_ref().as_table().is_some() => {
+                // `[abi3-min]` with `"path" = "X.Y"`: per path, relative
+                // to the configuration's directory.
+                for (path, version) in in_file_order(source.table(&name, value)?) {
+                    let key = dotted(&name, path.get_ref());
+                    let version = abi3_min(source, &key, version)?;
+                    let path = config.root.join(path.get_ref().as_ref() as &str);
+                    config.abi3_min_paths.push((path, version));
+                }
+            }
             "abi3-min" => config.abi3_min = Some(abi3_min(source, &name, value)?),
             "severity" => config.severity = severities(source, &name, value, known)?,
             "per-file-ignores" => {
@@ -92,6 +102,9 @@ fn check_ids(
 ) -> Result<Vec<String>, ConfigError> {
     let items = source.strings(key, value)?;
     for item in &items {
+        if key.ends_with("select") && item.text == crate::policy::ALL {
+            continue;
+        }
         known_check(source, key, item, known)?;
     }
     Ok(items.into_iter().map(|item| item.text).collect())

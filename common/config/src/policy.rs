@@ -13,12 +13,19 @@ use crate::pattern::Pattern;
 use crate::suggest::closest;
 
 /// What the command line says on top of the file: `--select` replaces the
-/// file's `select`; `--ignore` adds to its `ignore`.
+/// file's `select`; `--ignore` adds to its `ignore`. `select` may name
+/// `ALL`, every check of the tool.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
     pub select: Option<Vec<String>>,
     pub ignore: Vec<String>,
+    /// The tool's checks that are not selected when nothing selects: its
+    /// default selection is every other check.
+    pub not_by_default: Vec<String>,
 }
+
+/// The `select` entry that selects every check.
+pub const ALL: &str = "ALL";
 
 /// The decision on one finding.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +63,7 @@ pub struct Policy {
     tool_checks: Vec<&'static str>,
     select: Option<Vec<String>>,
     ignore: Vec<String>,
+    not_by_default: Vec<String>,
     severity: BTreeMap<String, Severity>,
     suppressions: Vec<Suppression>,
     cwd: PathBuf,
@@ -100,7 +108,9 @@ impl Policy {
             ("--select", overrides.select.as_deref().unwrap_or_default()),
             ("--ignore", overrides.ignore.as_slice()),
         ] {
-            if let Some(id) = ids.iter().find(|id| !tool_checks.contains(&id.as_str())) {
+            if let Some(id) = ids.iter().find(|id| {
+                !tool_checks.contains(&id.as_str()) && (flag != "--select" || id.as_str() != ALL)
+            }) {
                 return Err(ConfigError::UnknownOverride {
                     flag,
                     id: id.clone(),
@@ -154,6 +164,7 @@ impl Policy {
                 .chain(&overrides.ignore)
                 .cloned()
                 .collect(),
+            not_by_default: overrides.not_by_default.clone(),
             severity: config.severity.clone(),
             suppressions,
             cwd: clean(cwd),
@@ -172,11 +183,19 @@ impl Policy {
     }
 
     pub fn is_selected(&self, check: &str) -> bool {
-        let chosen = self
-            .select
-            .as_ref()
-            .is_none_or(|select| select.iter().any(|id| id == check));
+        let chosen = match &self.select {
+            None => !self.not_by_default.iter().any(|id| id == check),
+            Some(select) => select.iter().any(|id| id == check || id == ALL),
+        };
         chosen && !self.ignore.iter().any(|id| id == check)
+    }
+
+    /// Whether `check` is unselected only because the tool's default
+    /// selection leaves it out.
+    pub fn off_by_default(&self, check: &str) -> bool {
+        self.select.is_none()
+            && self.not_by_default.iter().any(|id| id == check)
+            && !self.ignore.iter().any(|id| id == check)
     }
 
     /// The decision on one finding, in this order: unselected, suppressed

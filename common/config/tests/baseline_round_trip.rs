@@ -197,6 +197,7 @@ fn entries_of_checks_that_did_not_run_are_not_fixed() {
     let overrides = Overrides {
         select: Some(vec!["private-api".into()]),
         ignore: vec![],
+        ..Overrides::default()
     };
     let policy = Policy::new(
         &config,

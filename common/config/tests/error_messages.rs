@@ -282,6 +282,7 @@ fn overrides_name_the_flag_not_a_file() {
     let select = Overrides {
         select: Some(vec!["privat-api".into()]),
         ignore: vec![],
+        ..Overrides::default()
     };
     assert_eq!(
         policy(select).as_deref(),
@@ -291,6 +292,7 @@ fn overrides_name_the_flag_not_a_file() {
     let ignore = Overrides {
         select: None,
         ignore: vec!["reimport-leak".into()],
+        ..Overrides::default()
     };
     assert_eq!(
         policy(ignore).as_deref(),

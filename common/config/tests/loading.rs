@@ -51,6 +51,7 @@ fn expected(project: &Project, path: PathBuf, entry_line: u32, harness_line: u32
             line: Some(entry_line),
         }],
         abi3_min: Some("3.9".into()),
+        abi3_min_paths: Vec::new(),
         harness: HarnessDefaults {
             pythons: Some(vec![
                 PathBuf::from("python3.12"),

@@ -96,6 +96,7 @@ fn command_line_select_replaces_and_ignore_adds() {
             "abi3-violation",
         ])),
         ignore: strings(&["abi3-violation"]),
+        not_by_default: Vec::new(),
     };
     // The file's select is gone (private-api), its ignore stays
     // (links-libpython), the flag's ignore is added (abi3-violation).
@@ -111,10 +112,39 @@ fn command_line_ignore_alone_keeps_the_file_select() {
     let overrides = Overrides {
         select: None,
         ignore: strings(&["private-api"]),
+        not_by_default: Vec::new(),
     };
     assert_eq!(
         selected(&config, overrides, "extinspect", INSPECTOR),
         vec!["links-libpython"]
+    );
+}
+
+#[test]
+fn the_default_selection_leaves_out_what_the_tool_says_and_all_brings_it_back() {
+    let no_file = config(None, &[]);
+    let defaults = || Overrides {
+        not_by_default: strings(&["abi3-candidate"]),
+        ..Overrides::default()
+    };
+    let chosen = selected(&no_file, defaults(), "extinspect", INSPECTOR);
+    assert!(!chosen.contains(&"abi3-candidate") && chosen.contains(&"private-api"));
+    let all = Overrides {
+        select: Some(strings(&["ALL"])),
+        ..defaults()
+    };
+    assert_eq!(
+        selected(&no_file, all, "extinspect", INSPECTOR).len(),
+        INSPECTOR.len()
+    );
+    // Named, it runs.
+    let named = Overrides {
+        select: Some(strings(&["abi3-candidate"])),
+        ..defaults()
+    };
+    assert_eq!(
+        selected(&no_file, named, "extinspect", INSPECTOR),
+        vec!["abi3-candidate"]
     );
 }
 

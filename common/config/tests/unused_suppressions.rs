@@ -76,6 +76,7 @@ fn a_finding_of_an_unselected_check_does_not_use_an_entry() {
     let overrides = Overrides {
         select: None,
         ignore: vec!["private-api".into()],
+        ..Overrides::default()
     };
     let mut policy = Policy::new(
         &config(),

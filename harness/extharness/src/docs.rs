@@ -23,6 +23,15 @@ pub fn ids_of(group: Group) -> Vec<&'static str> {
         .collect()
 }
 
+/// The checks of `group` that only `--select` turns on.
+pub fn not_by_default(group: Group) -> Vec<&'static str> {
+    harness::checks::CHECKS
+        .iter()
+        .filter(|m| m.group == group && !m.default_selected)
+        .map(|m| m.id)
+        .collect()
+}
+
 /// Every check id of both tools: one configuration file names both.
 pub fn every_check_id() -> Vec<&'static str> {
     let inspector = checks::registry::CHECKS.iter().map(|c| c.meta.id);

@@ -103,7 +103,13 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         return Ok(2);
     }
     let ids = docs::ids_of(Group::Scenario);
-    let mut gate = match clikit::setup(&args.ci, "extharness", &ids, &docs::every_check_id()) {
+    let mut gate = match clikit::setup(
+        &args.ci,
+        "extharness",
+        &ids,
+        &docs::not_by_default(Group::Scenario),
+        &docs::every_check_id(),
+    ) {
         Ok(gate) => gate,
         Err(e) => {
             eprintln!("extharness: {e}");
@@ -177,6 +183,7 @@ fn pytest(args: PytestArgs) -> anyhow::Result<u8> {
         &args.ci,
         PYTEST_TOOL,
         &docs::ids_of(Group::Pytest),
+        &docs::not_by_default(Group::Pytest),
         &docs::every_check_id(),
     ) {
         Ok(gate) => gate,

@@ -24,8 +24,17 @@ pub enum Source {
     FileName,
     WheelTag,
     PythonDll,
+    /// `--abi3-min`, for the run or for the file's path.
     Option,
-    Default,
+    /// The configuration's `abi3-min`.
+    Config,
+    /// The installed distribution's `.dist-info/WHEEL` tag.
+    InstalledWheel,
+    /// `Requires-Python` of the installed distribution or the project.
+    RequiresPython,
+    /// Nothing declares an abi3 module's minimum: the newest stable-ABI
+    /// symbol it imports sets it.
+    Imports,
     Python2Api,
 }
 
@@ -36,9 +45,17 @@ impl Source {
             Source::WheelTag => "the wheel tag",
             Source::PythonDll => "the imported python DLL",
             Source::Option => "--abi3-min",
-            Source::Default => "no --abi3-min and no cpXY-abi3 wheel tag: assumed",
+            Source::Config => "the configuration's abi3-min",
+            Source::InstalledWheel => "the installed distribution's WHEEL tag",
+            Source::RequiresPython => "Requires-Python",
+            Source::Imports => "nothing declares it: the newest stable-ABI symbol it imports",
             Source::Python2Api => "its Python 2 imports",
         }
+    }
+
+    /// Declared by someone, rather than read off the imports.
+    pub fn is_declared(self) -> bool {
+        self != Source::Imports
     }
 }
 
@@ -107,7 +124,7 @@ impl<'a> Facts<'a> {
         let file = naming::parse_filename(subject.file_name, platform);
         let importable = file
             .as_ref()
-            .is_some_and(|f| naming::is_identifier(&f.module));
+            .is_some_and(|f| naming::is_loadable_name(&f.module));
         let module = if importable {
             file.as_ref().map(|f| f.module.clone())
         } else {
@@ -291,16 +308,61 @@ impl<'a> Facts<'a> {
             if target.version.is_some_and(|(_, s)| s == Source::WheelTag) {
                 target.version = None;
             }
-            target.abi3_min = Some(match (self.subject.options.abi3_min, wheel_python) {
-                (Some(v), _) => (v, Source::Option),
-                (None, Some(v)) => (v, Source::WheelTag),
-                (None, None) => (version(3, 2), Source::Default),
-            });
+            target.abi3_min = Some(self.declared_abi3_min(wheel_python).unwrap_or_else(|| {
+                (
+                    self.abi3_min_of_imports().unwrap_or(version(3, 2)),
+                    Source::Imports,
+                )
+            }));
         }
         if target.version.is_none() && self.generation == Generation::Python2 {
             target.version = Some((version(2, 7), Source::Python2Api));
         }
         target
+    }
+
+    /// The minimum an abi3 module's users declared, strongest first: the
+    /// command line (for the run, or for the file's path) and the
+    /// configuration's per-path table, the wheel's python tag, the
+    /// installed distribution's WHEEL tag, `Requires-Python`.
+    fn declared_abi3_min(&self, wheel_python: Option<PyVersion>) -> Option<(PyVersion, Source)> {
+        use crate::subject::FloorSource;
+        let options = self.subject.options;
+        let floor = options.floor_for(self.subject.path);
+        let of = |f: &crate::subject::Floor| {
+            let source = match f.declared_by {
+                FloorSource::Option => Source::Option,
+                FloorSource::Config => Source::Config,
+                FloorSource::InstalledWheel { .. } => Source::InstalledWheel,
+                FloorSource::RequiresPython { .. } => Source::RequiresPython,
+            };
+            (f.version, source)
+        };
+        match floor {
+            Some(f) if matches!(f.declared_by, FloorSource::Option) => return Some(of(f)),
+            _ => {}
+        }
+        if let Some(v) = options.abi3_min {
+            return Some((v, Source::Option));
+        }
+        match floor {
+            Some(f) if matches!(f.declared_by, FloorSource::Config) => return Some(of(f)),
+            _ => {}
+        }
+        if let Some(v) = wheel_python {
+            return Some((v, Source::WheelTag));
+        }
+        floor.map(of)
+    }
+
+    /// The newest version that added a stable-ABI symbol the module
+    /// imports: the oldest CPython it can load in.
+    pub fn abi3_min_of_imports(&self) -> Option<PyVersion> {
+        let stable = abi::stable_abi();
+        self.python_imports
+            .iter()
+            .filter_map(|i| stable.get(&i.name).map(|s| s.added))
+            .max()
     }
 
     /// Whether a slice exports any of `symbols`.
@@ -329,7 +391,7 @@ fn foreign_module_name(file_name: &str, own: Platform) -> Option<String> {
         .filter(|p| *p != own)
         .filter_map(|p| naming::parse_filename(file_name, p))
         .map(|f| f.module)
-        .find(|m| naming::is_identifier(m))
+        .find(|m| naming::is_loadable_name(m))
 }
 
 fn is_python_symbol(name: &str) -> bool {

@@ -9,9 +9,9 @@ pub mod registry;
 mod report;
 mod subject;
 
-pub use facts::{Facts, Generation, Target};
+pub use facts::{Facts, Generation, Source, Target};
 pub use finding::Finding;
 pub use python_dll::PythonDll;
 pub use registry::Check;
 pub use report::{FileKind, FileReport, InitSymbol, TagReport, inspect, unreadable};
-pub use subject::{Options, Subject};
+pub use subject::{Floor, FloorSource, Options, Subject};

@@ -20,6 +20,11 @@ pub enum FileKind {
     /// A shared object with no init function and no Python imports: not a
     /// module, so nothing to check.
     NotExtension,
+    /// A library that modules link, not a module: vendored into
+    /// `<dist>.libs/` or `.dylibs/`, named `lib*` with no init function, or
+    /// linked by another module of the same wheel or directory. `library`
+    /// says which; nothing is checked.
+    Library,
     /// It could not be read or parsed: one `unreadable-file` finding.
     Unreadable,
 }
@@ -68,9 +73,35 @@ pub struct FileReport {
     pub tag: Option<TagReport>,
     pub init_symbols: Vec<InitSymbol>,
     pub findings: Vec<Finding>,
+    /// Why a `library` is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub library: Option<String>,
+    /// The libraries it links (`DT_NEEDED`, `LC_LOAD_DYLIB`, PE imports),
+    /// for the run to tell which files of a wheel or directory are
+    /// libraries its modules link.
+    #[serde(skip)]
+    pub needed: Vec<String>,
 }
 
 impl FileReport {
+    /// Makes this file a library, for `reason`: what it was checked for as
+    /// a module does not apply.
+    pub fn into_library(&mut self, reason: String) {
+        self.kind = FileKind::Library;
+        self.library = Some(reason);
+        self.module = None;
+        self.tag = None;
+        self.findings.clear();
+    }
+
+    /// Whether the file exports the init function of the module its name
+    /// gives it: then it is a module, whoever else links it.
+    pub fn exports_own_init(&self) -> bool {
+        self.module
+            .as_ref()
+            .is_some_and(|m| self.init_symbols.iter().any(|i| &i.module == m))
+    }
+
     pub fn has_errors(&self) -> bool {
         self.findings
             .iter()
@@ -90,6 +121,8 @@ pub fn unreadable(path: String, detail: &str) -> FileReport {
         tag: None,
         init_symbols: Vec::new(),
         findings: vec![unreadable_file::finding(detail)],
+        library: None,
+        needed: Vec::new(),
     }
 }
 
@@ -101,14 +134,24 @@ pub fn inspect(
     wheel: Option<&WheelName>,
     options: &Options,
 ) -> FileReport {
+    let label = path.clone();
     let subject = Subject {
+        path: &label,
         file_name,
         binary,
         wheel,
         options,
     };
     let facts = Facts::derive(subject);
-    let kind = if facts.is_extension() {
+    // A wheel member's path inside the wheel: its directory may say it is
+    // a vendored library.
+    let within = path
+        .rsplit_once('!')
+        .map_or(path.as_str(), |(_, member)| member);
+    let library = naming::library_reason(std::path::Path::new(within), binary);
+    let kind = if library.is_some() {
+        FileKind::Library
+    } else if facts.is_extension() {
         FileKind::Extension
     } else {
         FileKind::NotExtension
@@ -141,6 +184,12 @@ pub fn inspect(
             })
             .collect(),
         findings,
+        library,
+        needed: binary
+            .slices
+            .iter()
+            .flat_map(|s| s.needed.iter().cloned())
+            .collect(),
     }
 }
 

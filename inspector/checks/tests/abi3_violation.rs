@@ -11,21 +11,27 @@ fn abi3_module(imports: &[&str]) -> binary::Binary {
 }
 
 #[test]
-fn default_minimum_is_3_2_and_says_so() {
+fn with_no_declared_minimum_only_symbols_outside_the_stable_abi_count() {
     let report = run(
         "spam.abi3.so",
         &abi3_module(&["PyModuleDef_Init", "PyUnicode_AsUTF8", "PyLong_FromLong"]),
     );
     let finding = only(&report, CHECK);
     assert_eq!(finding.severity, Severity::Error);
+    // PyModuleDef_Init (3.5) sets the minimum, which abi3-floor reports;
+    // no version is assumed, so it is no violation.
     assert_eq!(
         finding.message,
-        "abi3 module imports 2 symbols outside the stable ABI of 3.2 (no --abi3-min and no cpXY-abi3 wheel tag, so the first stable ABI is assumed): `PyModuleDef_Init` (stable ABI since 3.5), `PyUnicode_AsUTF8` (not in the stable ABI)"
+        "abi3 module imports 1 symbol outside the stable ABI: `PyUnicode_AsUTF8` (not in the stable ABI)"
     );
-    assert_eq!(finding.symbols, ["PyModuleDef_Init", "PyUnicode_AsUTF8"]);
-    let tag = report.tag.expect("tag report");
+    assert_eq!(finding.symbols, ["PyUnicode_AsUTF8"]);
+    let tag = report.tag.as_ref().expect("tag report");
     assert!(tag.abi3);
-    assert_eq!(tag.abi3_min.as_deref(), Some("3.2"));
+    assert_eq!(tag.abi3_min.as_deref(), Some("3.5"));
+    assert_mentions(
+        &only(&report, "abi3-floor").message,
+        &["need CPython 3.5 or later"],
+    );
 }
 
 #[test]

@@ -233,9 +233,12 @@ fn a_library_that_is_not_a_module_gets_nothing() {
         .import_versioned("malloc", Some("libc.so.6"), "GLIBC_2.2.5")
         .needed("libc.so.6")
         .build();
-    for name in ["libfoo.so", &format!("foo{LINUX_312}")] {
+    for (name, kind) in [
+        ("libfoo.so", FileKind::Library),
+        (&format!("foo{LINUX_312}"), FileKind::NotExtension),
+    ] {
         let report = run(name, &binary);
-        assert_eq!(report.kind, FileKind::NotExtension, "{name}");
+        assert_eq!(report.kind, kind, "{name}");
         assert!(report.findings.is_empty(), "{name}: {:#?}", report.findings);
         assert_eq!(report.module, None, "{name}");
         assert_eq!(report.tag, None, "{name}");

@@ -66,3 +66,27 @@ fn a_non_interpreter_import_of_the_name_does_not_count() {
         .build();
     assert_silent(&run(NAME, &binary), CHECK);
 }
+
+#[test]
+fn a_cffi_module_is_single_phase_though_it_imports_no_create_function() {
+    // zstandard's `_cffi`: _cffi_backend makes the module.
+    let cffi = elf_x86_64()
+        .export("PyInit__cffi")
+        .local("_cffi_const_ZSTD_BLOCKSIZE_MAX")
+        .imports(&["PyImport_ImportModule", "PyObject_CallMethod"])
+        .build();
+    let report = run("_cffi.cpython-312-x86_64-linux-gnu.so", &cffi);
+    assert_mentions(
+        &only(&report, "single-phase-init").message,
+        &["a CFFI module"],
+    );
+    // Stripped, it cannot be told: nothing is said.
+    let stripped = elf_x86_64()
+        .export("PyInit__cffi")
+        .imports(&["PyImport_ImportModule", "PyObject_CallMethod"])
+        .build();
+    assert_silent(
+        &run("_cffi.cpython-312-x86_64-linux-gnu.so", &stripped),
+        "single-phase-init",
+    );
+}

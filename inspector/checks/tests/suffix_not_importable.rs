@@ -156,3 +156,26 @@ fn clean_linux_module_has_no_findings() {
     assert_eq!(tag.python.as_deref(), Some("3.12"));
     assert_eq!(tag.platform.as_deref(), Some("x86_64-linux-gnu"));
 }
+
+#[test]
+fn a_name_import_cannot_spell_but_the_loader_takes_is_importable() {
+    // charset_normalizer ships mypyc's shared module under this name, and
+    // importlib.import_module loads it.
+    let mypyc = elf_x86_64()
+        .export("PyInit_81d243bd2c585b0f4821__mypyc")
+        .import("PyModule_Create2")
+        .build();
+    let report = run(
+        "81d243bd2c585b0f4821__mypyc.cpython-312-x86_64-linux-gnu.so",
+        &mypyc,
+    );
+    assert_silent(&report, CHECK);
+    assert_silent(&report, "missing-init-symbol");
+    assert_eq!(
+        report.module.as_deref(),
+        Some("81d243bd2c585b0f4821__mypyc")
+    );
+    // No init symbol can carry a `-`: the loader cannot load it.
+    let report = run("my-module.cpython-312-x86_64-linux-gnu.so", &linux_module());
+    only(&report, CHECK);
+}

@@ -100,6 +100,7 @@ pub fn wheel_options(selector: u8) -> Options {
     Options {
         abi3_min: ABI3_MIN[usize::from((selector >> 4) & 0x03)]
             .map(|(major, minor)| abi::PyVersion::new(major, minor)),
+        floors: Vec::new(),
     }
 }
 

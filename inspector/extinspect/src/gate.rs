@@ -68,6 +68,6 @@ pub(crate) fn checks_run(file: &FileReport) -> Vec<&'static str> {
                 .meta
                 .id,
         ],
-        FileKind::NotExtension => Vec::new(),
+        FileKind::NotExtension | FileKind::Library => Vec::new(),
     }
 }

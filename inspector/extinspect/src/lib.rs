@@ -32,10 +32,37 @@ struct Cli {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     ci: CiArgs,
-    /// The oldest CPython an abi3 module must load in (overrides the wheel
-    /// tag and the configuration's `abi3-min`).
-    #[arg(long, value_name = "X.Y")]
-    abi3_min: Option<abi::PyVersion>,
+    /// The oldest CPython abi3 modules must load in: `X.Y` for every module
+    /// of the run, `PATH=X.Y` for those under PATH (repeatable). Overrides
+    /// the configuration's `abi3-min`, the wheel tag, the installed
+    /// distribution's metadata and `requires-python`.
+    #[arg(long, value_name = "[PATH=]X.Y", value_parser = parse_abi3_min)]
+    abi3_min: Vec<Abi3Min>,
+}
+
+/// One `--abi3-min`.
+#[derive(Debug, Clone)]
+enum Abi3Min {
+    Run(abi::PyVersion),
+    Path(PathBuf, abi::PyVersion),
+}
+
+fn parse_abi3_min(text: &str) -> Result<Abi3Min, String> {
+    let version = |v: &str| {
+        v.parse::<abi::PyVersion>()
+            .map_err(|e| format!("{e}"))
+            .and_then(|version| {
+                if version.major == 3 && version.minor >= 2 {
+                    Ok(version)
+                } else {
+                    Err(format!("{v}: abi3 began with CPython 3.2"))
+                }
+            })
+    };
+    match text.rsplit_once('=') {
+        Some((path, v)) if !path.is_empty() => Ok(Abi3Min::Path(PathBuf::from(path), version(v)?)),
+        _ => Ok(Abi3Min::Run(version(text)?)),
+    }
 }
 
 #[derive(Subcommand)]
@@ -77,30 +104,68 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 
 fn inspect(cli: &Cli) -> anyhow::Result<u8> {
     let ids: Vec<&'static str> = checks::registry::CHECKS.iter().map(|c| c.meta.id).collect();
-    let mut gate = match clikit::setup(&cli.ci, "extinspect", &ids, &docs::every_check_id()) {
+    let not_by_default: Vec<&'static str> = checks::registry::CHECKS
+        .iter()
+        .filter(|c| !c.meta.default_selected)
+        .map(|c| c.meta.id)
+        .collect();
+    let mut gate = match clikit::setup(
+        &cli.ci,
+        "extinspect",
+        &ids,
+        &not_by_default,
+        &docs::every_check_id(),
+    ) {
         Ok(gate) => gate,
         Err(e) => {
             eprintln!("extinspect: {e}");
             return Ok(2);
         }
     };
-    let abi3_min = match (cli.abi3_min, &gate.config.abi3_min) {
-        (Some(version), _) => Some(version),
-        (None, Some(text)) => match text.parse::<abi::PyVersion>() {
-            Ok(version) => Some(version),
+    let config_file = gate
+        .config
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("?"));
+    let config_version = |text: &str| {
+        text.parse::<abi::PyVersion>()
+            .map_err(|e| format!("{}: abi3-min: {e}", config_file.display()))
+    };
+    let mut options = checks::Options::default();
+    for given in &cli.abi3_min {
+        match given {
+            Abi3Min::Run(version) => options.abi3_min = Some(*version),
+            Abi3Min::Path(path, version) => options.floors.push(checks::Floor {
+                path: path.clone(),
+                version: *version,
+                declared_by: checks::FloorSource::Option,
+            }),
+        }
+    }
+    if options.abi3_min.is_none()
+        && let Some(text) = &gate.config.abi3_min
+    {
+        match config_version(text) {
+            Ok(version) => options.abi3_min = Some(version),
             Err(e) => {
-                let file = gate
-                    .config
-                    .path
-                    .as_deref()
-                    .unwrap_or(std::path::Path::new("?"));
-                eprintln!("extinspect: {}: abi3-min: {e}", file.display());
+                eprintln!("extinspect: {e}");
                 return Ok(2);
             }
-        },
-        (None, None) => None,
-    };
-    let options = checks::Options { abi3_min };
+        }
+    }
+    for (path, text) in &gate.config.abi3_min_paths {
+        match config_version(text) {
+            Ok(version) => options.floors.push(checks::Floor {
+                path: path.clone(),
+                version,
+                declared_by: checks::FloorSource::Config,
+            }),
+            Err(e) => {
+                eprintln!("extinspect: {e}");
+                return Ok(2);
+            }
+        }
+    }
     let format = cli.ci.format;
     let progress = Progress::new(format, "files");
     let mut outcome = inspector::inspect_paths_with(&cli.paths, &options, &mut |step| match step {

@@ -56,6 +56,11 @@ fn subject(file: &FileReport, gate: &Gate, selected: &[&str]) -> Subject {
         FileKind::NotExtension => Status::Skipped(
             "not a Python extension module (no init function, no Python imports)".to_string(),
         ),
+        FileKind::Library => Status::Skipped(
+            file.library
+                .clone()
+                .unwrap_or_else(|| "a library that modules link".to_string()),
+        ),
         FileKind::Extension | FileKind::Unreadable => Status::Checked,
     };
     Subject {

@@ -5,7 +5,9 @@
 //! `extinspect` tool renders what it returns; the harness and the fuzz
 //! targets use it too.
 
+mod floors;
 pub mod input;
+mod linked;
 mod mapped;
 mod run;
 pub mod wheel;

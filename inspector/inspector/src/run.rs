@@ -24,6 +24,8 @@ pub struct Summary {
     pub files: usize,
     pub extensions: usize,
     pub not_extensions: usize,
+    /// Libraries that modules link (`library` says why): not modules.
+    pub libraries: usize,
     pub unreadable: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -81,7 +83,11 @@ pub fn inspect_paths_with(
     options: &Options,
     progress: &mut dyn FnMut(Step<'_>),
 ) -> Outcome {
-    inspect_all(paths, options, progress, &inspect_named)
+    // What installed distributions and projects declare comes after what
+    // the user said (Options::floor_for ranks them).
+    let mut options = options.clone();
+    options.floors.extend(crate::floors::declared(paths));
+    inspect_all(paths, &options, progress, &inspect_named)
 }
 
 /// How one binary's bytes become a report; the run loop takes it as a
@@ -156,6 +162,7 @@ fn inspect_all(
         files.extend(reports);
         io_error |= unreadable;
     }
+    crate::linked::mark_libraries(&mut files);
     let summary = summarise(&files);
     Outcome {
         schema: SCHEMA,
@@ -241,9 +248,11 @@ pub fn inspect_wheel_bytes(
     bytes: &[u8],
     options: &Options,
 ) -> Vec<FileReport> {
-    guarded_many(label.to_owned(), || {
+    let mut reports = guarded_many(label.to_owned(), || {
         wheel_reports(label, file_name, bytes, options, cores(), &inspect_named)
-    })
+    });
+    crate::linked::mark_libraries(&mut reports);
+    reports
 }
 
 fn wheel_reports(
@@ -333,6 +342,7 @@ fn summarise(files: &[FileReport]) -> Summary {
         match file.kind {
             FileKind::Extension => summary.extensions += 1,
             FileKind::NotExtension => summary.not_extensions += 1,
+            FileKind::Library => summary.libraries += 1,
             FileKind::Unreadable => summary.unreadable += 1,
         }
         for finding in &file.findings {

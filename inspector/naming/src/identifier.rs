@@ -11,9 +11,18 @@ pub fn is_identifier(name: &str) -> bool {
     chars.all(unicode_ident::is_xid_continue)
 }
 
+/// Whether CPython's loader can load a module of this name: it builds the
+/// init symbol from the name (`PyInit_<name>`, or `PyInitU_` and its
+/// punycode), so every character must be one a C identifier (or punycode)
+/// can carry, though perhaps not as the first. Python identifier syntax is
+/// the `import` statement's rule, not the loader's: importlib loads mypyc's
+/// `81d243bd2c585b0f4821__mypyc` and CPython's own test module
+/// `＿インポートテスト` (starting with U+FF3F).
+pub fn is_loadable_name(name: &str) -> bool {
+    is_identifier_text(name)
+}
+
 /// Every character may appear in an identifier, though perhaps not first.
-/// CPython loads such names through importlib even when `isidentifier` is
-/// false (its own test module `＿インポートテスト` starts with U+FF3F).
 pub(crate) fn is_identifier_text(name: &str) -> bool {
     !name.is_empty() && name.chars().all(unicode_ident::is_xid_continue)
 }
@@ -33,5 +42,7 @@ mod tests {
         assert!(is_identifier_text("＿インポートテスト"));
         assert!(!is_identifier_text("a-b"));
         assert!(!is_identifier_text(""));
+        assert!(is_loadable_name("81d243bd2c585b0f4821__mypyc"));
+        assert!(!is_loadable_name("my-module") && !is_loadable_name("a.b"));
     }
 }

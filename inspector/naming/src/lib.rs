@@ -11,7 +11,7 @@ mod tags;
 mod triplet;
 mod wheel;
 
-pub use identifier::is_identifier;
+pub use identifier::{is_identifier, is_loadable_name};
 pub use init_symbol::{
     InitExport, InitKind, decode_init_symbol, decode_python2_init_symbol, export_symbol,
     init_symbol, python2_init_symbol,

@@ -1,5 +1,5 @@
 use crate::registry::declare_check;
-use crate::facts::{Facts, Generation, Source};
+use crate::facts::{Facts, Generation};
 use crate::finding::Finding;
 use crate::registry::name_list;
 
@@ -9,9 +9,15 @@ declare_check! {
     /// Windows module importing `python3.dll`), lists every symbol it imports
     /// from the interpreter that is outside the stable ABI of its minimum
     /// version, with the version that added it or "not in the stable ABI".
-    /// The minimum comes from `--abi3-min X.Y`, else from the wheel's python
-    /// tag (`cp38-abi3` means 3.8), else 3.2, the first version with a stable
-    /// ABI, and the message says that it was assumed.
+    /// The minimum is the one its users declared, strongest first:
+    /// `--abi3-min X.Y` (for the run, or `--abi3-min PATH=X.Y` for a path),
+    /// the configuration's `abi3-min`, the wheel's python tag (`cp38-abi3`
+    /// means 3.8), the `cpXY-abi3` tag in the `.dist-info/WHEEL` of the
+    /// installed distribution whose `RECORD` lists the file, its
+    /// `Requires-Python`, or the project's `requires-python`. With none
+    /// declared, no version is assumed: only symbols outside the stable ABI
+    /// altogether are reported, and `abi3-floor` says which version the
+    /// imports need.
     ///
     /// Only symbols the module imports count. Functions the module defines
     /// itself, even ones named `Py*`, are not part of its ABI contract.
@@ -50,12 +56,13 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let stable = abi::stable_abi();
+    let declared = source.is_declared();
     let outside: Vec<(&str, String)> = facts
         .python_imports
         .iter()
         .filter_map(|import| match stable.get(&import.name) {
             None => Some((import.name.as_str(), "not in the stable ABI".to_string())),
-            Some(symbol) if symbol.added > min => Some((
+            Some(symbol) if declared && symbol.added > min => Some((
                 import.name.as_str(),
                 format!("stable ABI since {}", symbol.added),
             )),
@@ -65,12 +72,10 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     if outside.is_empty() {
         return;
     }
-    let from = match source {
-        Source::Default => {
-            "3.2 (no --abi3-min and no cpXY-abi3 wheel tag, so the first stable ABI is assumed)"
-                .to_string()
-        }
-        _ => format!("{min} (from {})", source.describe()),
+    let from = if declared {
+        format!(" of {min} (from {})", source.describe())
+    } else {
+        String::new()
     };
     let listed: Vec<String> = outside
         .iter()
@@ -80,7 +85,7 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         Finding::new(
             &Abi3Violation::META,
             format!(
-                "abi3 module imports {} outside the stable ABI of {from}: {}",
+                "abi3 module imports {} outside the stable ABI{from}: {}",
                 plural(outside.len()),
                 name_list(&listed)
             ),

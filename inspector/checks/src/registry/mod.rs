@@ -34,6 +34,7 @@ registry! {
     python_dll_mismatch::PythonDllMismatch,
     links_libpython::LinksLibpython,
     abi3_violation::Abi3Violation,
+    abi3_floor::Abi3Floor,
     abi3_candidate::Abi3Candidate,
     private_api::PrivateApi,
     undefined_python_symbol::UndefinedPythonSymbol,
@@ -62,7 +63,8 @@ macro_rules! declare_check {
         pub struct $name:ident {
             id: $id:literal,
             severity: $severity:ident,
-            run: $run:expr $(,)?
+            run: $run:expr
+            $(, selected_by_default: $selected:literal)? $(,)?
         }
     ) => {
         checkmeta::declare_meta! {
@@ -71,6 +73,7 @@ macro_rules! declare_check {
                 id: $id,
                 severity: $severity,
                 group: Inspector,
+                $(selected_by_default: $selected,)?
             }
         }
 

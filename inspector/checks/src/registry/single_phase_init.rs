@@ -6,7 +6,10 @@ declare_check! {
     /// ## What it does
     /// Reports a module that creates itself with `PyModule_Create` (it imports
     /// `PyModule_Create2`) and does not use multi-phase initialisation (it
-    /// does not import `PyModuleDef_Init`).
+    /// does not import `PyModuleDef_Init`); and a CFFI module (out-of-line
+    /// API mode), which `_cffi_backend` creates with `PyModule_Create`,
+    /// known by the `_cffi_*` functions CFFI generates when the static
+    /// symbol table shows them (a stripped CFFI module is not reported).
     ///
     /// ## Why is this bad?
     /// Legacy single-phase init returns a finished module object from the
@@ -42,6 +45,7 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let Some(create) = CREATE.iter().find(|c| facts.imports(c)) else {
+        cffi(facts, out);
         return;
     };
     out.push(
@@ -53,4 +57,25 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         )
         .with_symbols([create.to_string()]),
     );
+}
+
+/// A CFFI module (out-of-line API mode) creates no module itself: its
+/// `PyInit_` imports `_cffi_backend` and has it make the module, with
+/// `PyModule_Create` (cffi's `_cffi_init`, `b_init_cffi_1_0_external_module`),
+/// so it is single-phase though it imports neither. CFFI names every
+/// function and constant it generates `_cffi_*`; those names are in the
+/// static symbol table unless the file was stripped, and a stripped one
+/// cannot be told from the imports alone, so it is not reported.
+fn cffi(facts: &Facts<'_>, out: &mut Vec<Finding>) {
+    let generated = facts
+        .slices()
+        .iter()
+        .any(|slice| slice.symbols.iter().any(|s| s.name.starts_with("_cffi_")));
+    if !generated || !facts.imports("PyImport_ImportModule") {
+        return;
+    }
+    out.push(Finding::new(
+        &SinglePhaseInit::META,
+        "uses single-phase init: a CFFI module (its `_cffi_*` functions), which `_cffi_backend` creates with `PyModule_Create`: it cannot be isolated per interpreter and keeps process-wide state",
+    ));
 }

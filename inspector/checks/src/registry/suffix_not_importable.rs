@@ -9,8 +9,13 @@ declare_check! {
     /// ## What it does
     /// Checks that CPython on the binary's own platform (Linux for ELF,
     /// macOS for Mach-O, Windows for PE) would load a file with this name:
-    /// the suffix is one its loader accepts, and what is left is a valid
-    /// module name.
+    /// the suffix is one its loader accepts, and what is left is a name the
+    /// loader can build an init symbol for (`PyInit_<name>`, or `PyInitU_`
+    /// and its punycode): letters, digits and `_`, a digit first included.
+    /// That is the loader's rule, not Python's identifier syntax: mypyc's
+    /// `81d243bd2c585b0f4821__mypyc.cpython-312-x86_64-linux-gnu.so`, which
+    /// `import` cannot spell, loads through `importlib.import_module`, and
+    /// is not reported.
     ///
     /// ## Why is this bad?
     /// The import system only tries the suffixes in
@@ -58,7 +63,7 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         .into_iter()
         .filter(|p| *p != own)
         .find(|p| {
-            naming::parse_filename(name, *p).is_some_and(|f| naming::is_identifier(&f.module))
+            naming::parse_filename(name, *p).is_some_and(|f| naming::is_loadable_name(&f.module))
         });
     let mut message = match &facts.file {
         None => format!(

@@ -186,6 +186,7 @@ pub fn parse_wheel(wheel: &str) -> WheelName {
 pub fn options_abi3_min(major: u8, minor: u8) -> Options {
     Options {
         abi3_min: Some(abi::PyVersion::new(major, minor)),
+        floors: Vec::new(),
     }
 }
 

@@ -19,11 +19,13 @@ pub fn text_styled(outcome: &Outcome, paint: Paint) -> String {
     let s = &outcome.summary;
     let _ = writeln!(
         out,
-        "{} {} inspected ({} extension module{}, {} other, {} unreadable): {} error{}, {} warning{}, {} info",
+        "{} {} inspected ({} extension module{}, {} librar{}, {} other, {} unreadable): {} error{}, {} warning{}, {} info",
         s.files,
         if s.files == 1 { "file" } else { "files" },
         s.extensions,
         plural(s.extensions),
+        s.libraries,
+        if s.libraries == 1 { "y" } else { "ies" },
         s.not_extensions,
         s.unreadable,
         s.errors,
@@ -51,6 +53,15 @@ fn file_block(file: &FileReport, paint: Paint, out: &mut String) {
                 paint.faint(
                     "not a Python extension module (no init function, no Python imports); skipped"
                 )
+            );
+            return;
+        }
+        FileKind::Library => {
+            let _ = writeln!(
+                out,
+                " ({}): {}",
+                describe(file),
+                paint.faint(file.library.as_deref().unwrap_or("a library"))
             );
             return;
         }
