@@ -19,6 +19,7 @@ fn options_for(sample: &Sample) -> Options {
             major: major as u8,
             minor: minor as u8,
         }),
+        floors: Vec::new(),
     }
 }
 

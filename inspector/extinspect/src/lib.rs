@@ -153,6 +153,13 @@ fn inspect(cli: &Cli) -> anyhow::Result<u8> {
             }
         }
     }
+    // The project is the one whose configuration this is: its
+    // requires-python, when it has one, is the floor of last resort.
+    if gate.config.path.is_some()
+        && let Some(floor) = inspector::floors::project_floor(&gate.config.root)
+    {
+        options.floors.push(floor);
+    }
     for (path, text) in &gate.config.abi3_min_paths {
         match config_version(text) {
             Ok(version) => options.floors.push(checks::Floor {

@@ -1,8 +1,8 @@
 //! The minimum CPython versions that installed distributions and projects
 //! declare for their abi3 modules: an installed distribution's
 //! `.dist-info/WHEEL` tag (`cp39-abi3`) and `Requires-Python`, for the
-//! files its `RECORD` lists; a project's `requires-python` in the nearest
-//! `pyproject.toml` above a path, for everything under it.
+//! files its `RECORD` lists; a project's `requires-python`, for everything
+//! under its directory.
 
 use std::path::{Path, PathBuf};
 
@@ -24,9 +24,6 @@ pub(crate) fn declared(paths: &[PathBuf]) -> Vec<Floor> {
                     floors.extend(distribution(entry.path()));
                 }
             }
-        }
-        if let Some(floor) = project(path) {
-            floors.push(floor);
         }
     }
     floors
@@ -119,13 +116,12 @@ fn requires_python(specifiers: &str) -> Option<PyVersion> {
         .max()
 }
 
-/// The project's floor: `requires-python` of the nearest `pyproject.toml`
-/// at or above `path`, for everything under its directory.
-fn project(path: &Path) -> Option<Floor> {
-    let start = std::path::absolute(path).ok()?;
-    let dir = start
-        .ancestors()
-        .find(|dir| dir.join("pyproject.toml").is_file())?;
+/// The project's floor: `requires-python` of the `pyproject.toml` in its
+/// directory `dir`, for everything under it. The caller says which
+/// directory is the project's (the tool: the configuration's); the nearest
+/// `pyproject.toml` above a path is no proof, since it may be a tool's own
+/// or a monorepo's.
+pub fn project_floor(dir: &Path) -> Option<Floor> {
     let text = std::fs::read_to_string(dir.join("pyproject.toml")).ok()?;
     let document: toml::Table = text.parse().ok()?;
     let specifiers = document.get("project")?.get("requires-python")?.as_str()?;

@@ -5,7 +5,7 @@
 //! `extinspect` tool renders what it returns; the harness and the fuzz
 //! targets use it too.
 
-mod floors;
+pub mod floors;
 pub mod input;
 mod linked;
 mod mapped;

@@ -14,7 +14,8 @@ declare_check! {
     /// the configuration's `abi3-min`, the wheel's python tag (`cp38-abi3`
     /// means 3.8), the `cpXY-abi3` tag in the `.dist-info/WHEEL` of the
     /// installed distribution whose `RECORD` lists the file, its
-    /// `Requires-Python`, or the project's `requires-python`. With none
+    /// `Requires-Python`, or the `requires-python` of the project whose
+    /// configuration is used (its `pyproject.toml`). With none
     /// declared, no version is assumed: only symbols outside the stable ABI
     /// altogether are reported, and `abi3-floor` says which version the
     /// imports need.
