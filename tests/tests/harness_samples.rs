@@ -283,9 +283,44 @@ fn leak_verdicts(sample: &str, leaking: &str, control: &str) {
             ));
             continue;
         }
+        // Only a measured leak costs the attribution pass.
+        let attributed = |report: &ModuleReport| {
+            report.interpreters[0]
+                .scenarios
+                .iter()
+                .any(|s| s.phase.as_deref() == Some("workload (attribution)"))
+        };
+        if !attributed(&leaks) || attributed(&clean) {
+            failures.push(format!(
+                "{}: attribution pass on the leak {}, on the control {}",
+                interpreter.tag(),
+                attributed(&leaks),
+                attributed(&clean)
+            ));
+        }
         // On a debug interpreter with the module built for it, the verdict
         // rests on references too.
         let finding = &leaks.interpreters[0].findings[0];
+        // The workload's line made what leaks: an object, or the tuple the
+        // module builds (tracemalloc sees the Python line that called it).
+        let line = 1 + leaking
+            .lines()
+            .position(|l| l.contains("object()"))
+            .unwrap();
+        let site = format!("<-c>:{line}");
+        let named = finding.evidence["allocation_sites"]
+            .as_array()
+            .is_some_and(|sites| sites.iter().any(|s| s["site"] == site.as_str()));
+        if !named
+            || !finding
+                .message
+                .contains(&format!("/run allocated at {site}"))
+        {
+            failures.push(format!(
+                "{}: no allocation site {site}: {finding:#?}",
+                interpreter.tag()
+            ));
+        }
         let measured = finding.evidence["measured"].to_string();
         if interpreter.debug != measured.contains("references") {
             failures.push(format!(
@@ -479,6 +514,15 @@ fn exercised_as_expected(
             common::ensure(
                 shapes.is_subset(&everything) && shapes.is_superset(&least),
                 || format!("leaking shapes {shapes:?}"),
+            )?;
+            // The attribution pass calls the leaking shapes again, the list
+            // among them: the lists it keeps survive.
+            let types = &leak.evidence["surviving_types"];
+            common::ensure(
+                types
+                    .as_array()
+                    .is_some_and(|t| t.iter().any(|t| t["type"] == "list")),
+                || format!("surviving types {types}"),
             )
         }
         // With the debug allocator hooks, on by default in a debug
@@ -512,10 +556,16 @@ fn exercised_as_expected(
                 .and_then(|d| d.split(' ').next())
                 .and_then(|n| n.parse::<usize>().ok());
             let least = usize::from(CLEAN_WITH_CALLABLES.contains(&id));
+            // Nothing leaked, so no attribution pass ran.
+            let attributed = exercise
+                .phase
+                .as_deref()
+                .is_some_and(|p| p.contains("(attribution)"));
             common::ensure(
                 findings.is_empty()
                     && exercise.outcome == harness::Outcome::Passed
-                    && count.is_some_and(|n| n >= least),
+                    && count.is_some_and(|n| n >= least)
+                    && !attributed,
                 || format!("{findings:#?}\n{exercise:?}"),
             )
         }

@@ -215,6 +215,29 @@ fn the_suite_reports_leaks_crashes_and_pytests_own_outcomes() {
             "{leak:#}"
         );
     }
+    // The attribution pass names the test's line that made what leaks (the
+    // object passed to `leak`) and no clean test gets one.
+    let source = std::fs::read_to_string(workspace_root().join(SUITE)).unwrap();
+    let line = 1 + source
+        .lines()
+        .position(|l| l.trim() == "leak_per_call.leak(object())")
+        .unwrap();
+    let site = format!("test_samples.py:{line}");
+    let leak = &test(&report, "test_leak")["findings"][0];
+    let sites = leak["evidence"]["allocation_sites"].as_array().unwrap();
+    assert!(
+        sites
+            .iter()
+            .any(|s| s["site"].as_str().unwrap().ends_with(&site) && s["blocks_per_run"] == 10),
+        "{leak:#}"
+    );
+    assert!(
+        leak["message"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("; most: 10 blocks/run allocated at {site}")),
+        "{leak:#}"
+    );
 
     // pytest's own verdicts: reported, not measured, not findings.
     let fails = test(&report, "test_fails");

@@ -18,10 +18,12 @@
 # runtestprotocol without logging (setup, call and teardown, so
 # function-scoped fixtures are measured with the test and module- or
 # session-scoped ones stay up), then once more the ordinary way, which is
-# the run pytest reports. faulthandler writes to file descriptor 4, and its
-# watchdog, re-armed at every run, is the per-run time limit: it dumps every
-# thread's Python stack and ends the process. Collection and the session's
-# end get a limit of their own.
+# the run pytest reports; when the measured runs grew, a few more runs under
+# tracemalloc say what the growth is made of (probe.py's `attribute`).
+# faulthandler writes to file descriptor 4, and its watchdog, re-armed at
+# every run, is the per-run time limit: it dumps every thread's Python
+# stack and ends the process. Collection and the session's end get a limit
+# of their own.
 
 import faulthandler
 import json
@@ -32,7 +34,7 @@ import warnings
 import pytest
 from _pytest.runner import runtestprotocol
 
-from _extharness_probe import Meter
+from _extharness_probe import Meter, attribute, every_run_grew
 
 REPORT_FD = 3
 FAULT_FD = 4
@@ -102,22 +104,42 @@ def repeat(item):
     globs = dict(dtest.globs) if dtest is not None else None
     meter = Meter(total)
     meter.start()
-    kept = None
-    for index in range(total):
-        emit("run", nodeid=item.nodeid, run=index + 1, kind="warmup" if index < warmups else "measured")
-        arm()
-        stopped = run_once(item, index + 1)
+    kept = []
+
+    def once(number):
+        """One run; what stopped it, if anything."""
+        stopped = run_once(item, number)
         if globs is not None:
             dtest.globs.update(globs)
         if stopped is not None:
-            return {"runs": index, "measures": None, "stopped": stopped}
-        if kept is None:
-            kept = [(finalizers, len(finalizers)) for finalizers in wider_finalizers(item)]
+            return stopped
+        if not kept:
+            kept.append([(finalizers, len(finalizers)) for finalizers in wider_finalizers(item)])
         else:
-            for finalizers, length in kept:
+            for finalizers, length in kept[0]:
                 del finalizers[length:]
+        return None
+
+    for index in range(total):
+        emit("run", nodeid=item.nodeid, run=index + 1, kind="warmup" if index < warmups else "measured")
+        arm()
+        stopped = once(index + 1)
+        if stopped is not None:
+            return {"runs": index, "measures": None, "stopped": stopped}
         meter.record(index)
-    return {"runs": total, "measures": meter.report(warmups)["measures"], "stopped": None}
+    measures = meter.report(warmups)["measures"]
+    if not every_run_grew(measures):
+        return {"runs": total, "measures": measures, "stopped": None}
+
+    def again(index):
+        emit("run", nodeid=item.nodeid, run=total + index + 1, kind="attribution")
+        arm()
+        if once(total + index + 1) is not None:
+            raise RuntimeError("the test stopped in the attribution pass")
+
+    # Each run has the per-run limit: the pass must fit three of them.
+    attribution = attribute(again, meter, True, CONFIG["timeout"] * 3)
+    return {"runs": total, "measures": measures, "stopped": None, "attribution": attribution}
 
 
 def run_once(item, number):

@@ -113,6 +113,9 @@ fn run_label(run: Option<(u32, RunKind)>, warmups: u32) -> Option<String> {
     Some(match run? {
         (n, RunKind::Warmup) => format!("warm-up run {n}"),
         (n, RunKind::Measured) => format!("measured run {}", n.saturating_sub(warmups)),
+        (_, RunKind::Attribution) => {
+            "an attribution run (after measured runs that leaked)".to_string()
+        }
         (_, RunKind::Reported) => "pytest's own run (after the repetitions)".to_string(),
     })
 }
@@ -233,20 +236,22 @@ fn finished(test: &TestEvent, context: Context) -> TestReport {
             .map(|m| format!("{} {:?}", measure_title(m), judged[m]))
             .collect();
         let rests: Vec<&str> = verdict.measured.iter().map(|m| measure_title(m)).collect();
-        report.findings.push(
-            Finding::new(
-                &TestLeak::META,
-                format!(
-                    "the test leaks: {} per measured run (verdict on {})",
-                    shown.join(", "),
-                    rests.join(", ")
-                ),
-            )
-            .with("deltas", &report.deltas)
-            .with("leaking", &verdict.leaking)
-            .with("measured", &verdict.measured)
-            .with("note", &report.note),
-        );
+        let finding = Finding::new(
+            &TestLeak::META,
+            format!(
+                "the test leaks: {} per measured run (verdict on {})",
+                shown.join(", "),
+                rests.join(", ")
+            ),
+        )
+        .with("deltas", &report.deltas)
+        .with("leaking", &verdict.leaking)
+        .with("measured", &verdict.measured)
+        .with("note", &report.note);
+        report.findings.push(match &test.attribution {
+            Some(attribution) => attribution.attach(finding),
+            None => finding,
+        });
     }
     report
 }

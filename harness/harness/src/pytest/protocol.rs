@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::verdict::leak::Measures;
+use crate::verdict::leak::{Attribution, Measures};
 
 /// The plugin's source, written into the session's private directory.
 pub const PLUGIN: &str = include_str!("extharness_leaks.py");
@@ -66,6 +66,8 @@ pub enum Event {
 pub enum RunKind {
     Warmup,
     Measured,
+    /// A run of the attribution pass, after measured runs that grew.
+    Attribution,
     /// The run pytest itself reports, after the repetitions.
     Reported,
 }
@@ -86,6 +88,9 @@ pub struct TestEvent {
     /// Loaded extension modules not built for this interpreter.
     #[serde(default)]
     pub other_builds: Vec<String>,
+    /// What the measured runs' growth is made of, when they grew.
+    #[serde(default)]
+    pub attribution: Option<Attribution>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -120,7 +125,7 @@ mod tests {
 {"event": "collected", "nodeids": ["t.py::a", "t.py::b"]}
 {"event": "start", "nodeid": "t.py::a"}
 {"event": "run", "nodeid": "t.py::a", "run": 1, "kind": "warmup"}
-{"event": "test", "nodeid": "t.py::a", "runs": 9, "measures": {"blocks": [1, 1]}, "stopped": null, "phases": [{"when": "call", "outcome": "passed", "message": null}], "other_builds": []}
+{"event": "test", "nodeid": "t.py::a", "runs": 9, "measures": {"blocks": [1, 1]}, "stopped": null, "phases": [{"when": "call", "outcome": "passed", "message": null}], "other_builds": [], "attribution": {"runs": 3, "sites": [{"site": "t.py:4", "origin": "user", "count": 3, "size": 48, "frames": ["t.py:4"]}], "types": []}}
 {"event": "done", "exitstatus": 0}
 {"event": "start", "nodeid": "t.py::b"
 "#;
@@ -139,6 +144,7 @@ mod tests {
             panic!("{:?}", events[4]);
         };
         assert_eq!(test.measures.as_ref().unwrap()["blocks"], [1, 1]);
+        assert_eq!(test.attribution.as_ref().unwrap().sites[0].site, "t.py:4");
         assert_eq!(events[5], Event::Done { exitstatus: 0 });
     }
 }

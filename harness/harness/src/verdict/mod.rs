@@ -34,7 +34,7 @@ use call_crash::CallCrash;
 use cpython_crash::CpythonCrash;
 use import_crash::ImportCrash;
 use import_error::ImportError;
-use leak::{Measures, measure_title};
+use leak::{Attribution, Measures, measure_title};
 use reimport_crash::ReimportCrash;
 use reinit_crash::ReinitCrash;
 use scenario_timeout::ScenarioTimeout;
@@ -414,14 +414,16 @@ pub fn is_import_error(error: &ExcInfo) -> bool {
 }
 
 /// A finding of `meta` when `measures` leak by the leak rule (references
-/// only where they are counted).
-pub fn leak_finding(
+/// only where they are counted), with what the probe's attribution pass
+/// found, when it ran.
+pub fn leak_finding<'f>(
     meta: &CheckMeta,
     what: &str,
     measures: &Measures,
+    attribution: Option<&Attribution>,
     context: Context,
-    findings: &mut Vec<Finding>,
-) {
+    findings: &'f mut Vec<Finding>,
+) -> Option<&'f mut Finding> {
     let mut measures = measures.clone();
     if !context.references {
         measures.remove("references");
@@ -429,7 +431,7 @@ pub fn leak_finding(
     let measures = &measures;
     let verdict = leak::judge(measures);
     if !verdict.leaks() {
-        return;
+        return None;
     }
     let shown: Vec<String> = verdict
         .leaking
@@ -437,20 +439,23 @@ pub fn leak_finding(
         .map(|m| format!("{} {:?}", measure_title(m), measures[m]))
         .collect();
     let rests: Vec<&str> = verdict.measured.iter().map(|m| measure_title(m)).collect();
-    findings.push(
-        Finding::new(
-            meta,
-            format!(
-                "{what}: {} per measured run (verdict on {})",
-                shown.join(", "),
-                rests.join(", ")
-            ),
-        )
-        .with("deltas", measures)
-        .with("leaking", &verdict.leaking)
-        .with("measured", &verdict.measured)
-        .with("note", context.references_note()),
-    );
+    let finding = Finding::new(
+        meta,
+        format!(
+            "{what}: {} per measured run (verdict on {})",
+            shown.join(", "),
+            rests.join(", ")
+        ),
+    )
+    .with("deltas", measures)
+    .with("leaking", &verdict.leaking)
+    .with("measured", &verdict.measured)
+    .with("note", context.references_note());
+    findings.push(match attribution {
+        Some(attribution) => attribution.attach(finding),
+        None => finding,
+    });
+    findings.last_mut()
 }
 
 #[cfg(test)]

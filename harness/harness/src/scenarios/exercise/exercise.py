@@ -228,6 +228,38 @@ def per_shape(meter, fn, plan, every, warmups, runs, limit, unnamed):
     return found
 
 
+def attribution_steps(plan, entry):
+    """What the attribution pass calls: the shapes whose every run grew on
+    their own, else the whole round when its every run did, else nothing
+    (the verdict will find no leak)."""
+    leaky = set(s["shape"] for s in entry.get("shapes", ()) if every_run_grew(s["measures"]))
+    steps = [step for step in plan if step[0] in leaky]
+    if not steps and every_run_grew(entry["measures"]):
+        steps = plan
+    return steps
+
+
+def attribute_calls(meter, fn, name, steps, limit, budget):
+    """The attribution pass over one call of each step per run. The
+    arguments are the probe's, so their allocation sites are too: the
+    probe's frames stay in (the types say more here). `meter` last timed
+    runs of one shape, hence the budget per step."""
+    line = json.dumps(
+        {"event": "phase", "phase": "exercise", "kind": "attribution", "function": name, "shape": "(one of its leaking shapes)"},
+        separators=(",", ":"),
+    )
+    line = (line + "\n").encode("utf-8")
+
+    def again(index):
+        os.write(REPORT_FD, line)
+        for _, _, makers in steps:
+            guarded(fn, [make() for make in makers], limit)
+
+    if budget is not None:
+        budget /= len(steps)
+    return attribute(again, meter, False, budget)
+
+
 # What the per-call phase lines may add to the report channel: past this,
 # only the first run of each callable names each call (the channel is
 # capped and the result must still fit).
@@ -274,6 +306,9 @@ def scenario_exercise(config, module):
                 entry["measures"] = measure(meter, fn, plan, False, warmups, runs, limit, unnamed)
             if grew(entry["measures"]):
                 entry["shapes"] = per_shape(meter, fn, plan, every, warmups, runs, limit, unnamed)
+                steps = attribution_steps(plan, entry)
+                if steps:
+                    entry["attribution"] = attribute_calls(meter, fn, name, steps, limit, time_left(config))
         except Overran as over:
             reason = "a call with %s ran past the %g s limit" % (over.shape, limit)
             skipped.append({"name": name, "kind": kind, "reason": reason})

@@ -53,7 +53,7 @@ use crate::process::child::Ending;
 use crate::process::{Run, Settings, execute};
 use crate::report::{Finding, Outcome, Scenario};
 use crate::verdict::call_leak::CallLeak;
-use crate::verdict::leak::{self, Measures, Verdict, measure_title};
+use crate::verdict::leak::{self, Attribution, Measures, Verdict, measure_title};
 use crate::verdict::{self, Context, Judged, judge};
 
 /// The checks this scenario exists to find (the crash and the hang that
@@ -71,7 +71,8 @@ const SHAPES_SHOWN: usize = 3;
 /// The probe's result: `{"shapes": [names in call order], "callables":
 /// [{"name", "kind": "function" | "type" | "method", "measures": rounds'
 /// deltas, "shapes": [{"shape", "measures"}] (only after a closer look,
-/// only the shapes of rows that grew)}], "skipped": [{"name", "kind",
+/// only the shapes of rows that grew), "attribution" (only when a shape's
+/// or the rounds' every run grew)}], "skipped": [{"name", "kind",
 /// "reason"}], "warmups", "runs", "call_limit", "interned_correction"}`,
 /// where measures map `references` (debug builds), `blocks` and
 /// `descriptors` to the measured runs' deltas.
@@ -91,6 +92,10 @@ struct Callable {
     /// Deltas of each shape alone, when the rounds grew.
     #[serde(default)]
     shapes: Vec<ShapeMeasures>,
+    /// The leaking shapes (else the rounds) run again under tracemalloc,
+    /// when they grew.
+    #[serde(default)]
+    attribution: Option<Attribution>,
 }
 
 #[derive(Deserialize)]
@@ -186,27 +191,29 @@ fn call_leak(callable: &Callable, shapes: usize, context: Context) -> Option<Fin
         .iter()
         .map(|(shape, deltas, _)| json!({ "shape": shape, "deltas": deltas }))
         .collect();
-    Some(
-        Finding::new(
-            &CallLeak::META,
-            format!(
-                "{what}: {} {per} (verdict on {})",
-                shown.join(", "),
-                rests.join(", ")
-            ),
-        )
-        .with("function", name)
-        .with("kind", &callable.kind)
-        .with(
-            "shapes",
-            leaking.iter().map(|(s, ..)| *s).collect::<Vec<_>>(),
-        )
-        .with("shape_deltas", shape_deltas)
-        .with("deltas", &rounds)
-        .with("leaking", leaking_measures)
-        .with("measured", &verdict.measured)
-        .with("note", context.references_note()),
+    let finding = Finding::new(
+        &CallLeak::META,
+        format!(
+            "{what}: {} {per} (verdict on {})",
+            shown.join(", "),
+            rests.join(", ")
+        ),
     )
+    .with("function", name)
+    .with("kind", &callable.kind)
+    .with(
+        "shapes",
+        leaking.iter().map(|(s, ..)| *s).collect::<Vec<_>>(),
+    )
+    .with("shape_deltas", shape_deltas)
+    .with("deltas", &rounds)
+    .with("leaking", leaking_measures)
+    .with("measured", &verdict.measured)
+    .with("note", context.references_note());
+    Some(match &callable.attribution {
+        Some(attribution) => attribution.attach(finding),
+        None => finding,
+    })
 }
 
 /// `a, b, c and 30 more`.
@@ -372,6 +379,7 @@ mod tests {
             name: "f".into(),
             kind: "function".into(),
             measures: measures(&[("blocks", &[5, 5, 5])]),
+            attribution: None,
             shapes: ["(int)", "(str)", "(list)", "(tuple)", "(dict)"]
                 .iter()
                 .enumerate()
@@ -397,6 +405,7 @@ mod tests {
             kind: "method".into(),
             measures: measures(&[("blocks", &[1, 1, 1]), ("descriptors", &[0, 0, 0])]),
             shapes: Vec::new(),
+            attribution: None,
         };
         let finding = call_leak(&callable, 133, RELEASE).unwrap();
         assert!(

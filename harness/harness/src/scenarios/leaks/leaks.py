@@ -21,4 +21,11 @@ def scenario_leaks(config, module):
         meter.record(index)
     result = {"error": None}
     result.update(meter.report(warmups))
+    if every_run_grew(result["measures"]):
+
+        def again(index):
+            phase("workload", kind="attribution", run=index + 1)
+            run()
+
+        result["attribution"] = attribute(again, meter, True, time_left(config))
     return result

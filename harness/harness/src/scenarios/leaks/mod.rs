@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::probe::ExcInfo;
 use crate::report::Finding;
 use crate::verdict::call_leak::CallLeak;
-use crate::verdict::leak::Measures;
+use crate::verdict::leak::{Attribution, Measures};
 use crate::verdict::{self, Context, leak_finding};
 use workload_error::WorkloadError;
 
@@ -25,6 +25,9 @@ struct LeaksResult {
     error: Option<ExcInfo>,
     #[serde(default)]
     measures: Measures,
+    /// Only when the measured runs grew.
+    #[serde(default)]
+    attribution: Option<Attribution>,
 }
 
 pub fn judge_result(
@@ -48,6 +51,7 @@ pub fn judge_result(
         &CallLeak::META,
         "the workload leaks",
         &r.measures,
+        r.attribution.as_ref(),
         context,
         findings,
     );

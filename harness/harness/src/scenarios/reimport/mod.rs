@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::probe::ExcInfo;
 use crate::report::Finding;
-use crate::verdict::leak::Measures;
+use crate::verdict::leak::{Attribution, Measures};
 use crate::verdict::reimport_crash::ReimportCrash;
 use crate::verdict::{self, Context, import_error, is_import_error, leak_finding, names};
 use reimport_leak::ReimportLeak;
@@ -40,6 +40,9 @@ struct ReimportResult {
     /// Every re-import handed back the first module object.
     #[serde(default)]
     handed_back: bool,
+    /// Only when the measured cycles grew.
+    #[serde(default)]
+    attribution: Option<Attribution>,
 }
 
 #[derive(Deserialize, Serialize)]
@@ -89,14 +92,33 @@ pub fn judge_result(
             findings.push(import_error(error, &phase));
         }
     }
-    leak_finding(
+    let leak = leak_finding(
         &ReimportLeak::META,
         "re-importing leaks",
         &without_cpythons_block(&r),
+        r.attribution.as_ref(),
         context,
         findings,
     );
+    if let Some(leak) = leak
+        && r.handed_back
+    {
+        leak.evidence.insert("not_counted".into(), cpythons_block());
+    }
     Ok(())
+}
+
+/// The rule [`without_cpythons_block`] applied, as evidence: what it
+/// subtracted from `deltas` and where CPython loses it.
+fn cpythons_block() -> Value {
+    serde_json::json!({
+        "rule": "handed-back-module",
+        "blocks_per_run": 1,
+        "why": "every re-import handed back the module Py_mod_create made before: \
+            PyModule_FromDefAndSpec2 sets its md_state to NULL and PyModule_ExecDef \
+            allocates md_state anew, so CPython itself loses the previous block",
+        "source": "Objects/moduleobject.c (PyModule_FromDefAndSpec2, PyModule_ExecDef)",
+    })
 }
 
 /// The measures less what CPython itself loses per re-import of a module
@@ -169,6 +191,47 @@ mod tests {
             more[0].message,
             "re-importing leaks: memory blocks [1, 1, 1] per measured run (verdict on memory blocks, file descriptors)"
         );
+        // What was subtracted, and why, is in the evidence.
+        let rule = &more[0].evidence["not_counted"];
+        assert_eq!(rule["rule"], "handed-back-module");
+        assert_eq!(rule["blocks_per_run"], 1);
+        assert!(
+            rule["source"]
+                .as_str()
+                .unwrap()
+                .starts_with("Objects/moduleobject.c")
+        );
+        assert!(!leaks[0].evidence.contains_key("not_counted"));
+    }
+
+    /// The attribution pass's types and sites end up in the evidence, and
+    /// the top type in the message.
+    #[test]
+    fn a_leak_says_what_leaked() {
+        let result = serde_json::json!({
+            "cycles": 9, "error": null, "same": [], "handed_back": false,
+            "measures": {"blocks": [2, 2, 2]},
+            "attribution": {
+                "runs": 3,
+                "sites": [{"site": "<frozen importlib._bootstrap>:228", "origin": "import",
+                           "count": 6, "size": 400, "frames": ["<frozen importlib._bootstrap>:228"]}],
+                "types": [{"type": "dict", "count": 3}],
+            },
+        });
+        let mut findings = Vec::new();
+        judge_result(&result, CONTEXT, &mut findings).unwrap();
+        assert!(
+            findings[0]
+                .message
+                .ends_with("; most: 1 dict object/run surviving"),
+            "{}",
+            findings[0].message
+        );
+        assert_eq!(
+            findings[0].evidence["allocation_sites"][0]["blocks_per_run"],
+            2
+        );
+        assert_eq!(findings[0].evidence["surviving_types"][0]["type"], "dict");
     }
 
     /// A result the probe and this type disagree on is the harness's
