@@ -94,6 +94,7 @@ mod tests {
             interpreters: vec![InterpreterReport {
                 python: "/venv/bin/python".into(),
                 environment: None,
+                environment_note: None,
                 version: "3.12.1".into(),
                 debug: false,
                 scenarios: vec![ScenarioReport {
