@@ -19,13 +19,12 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
+use common::realworld::{Wheel, environment, pinned, requirements};
 use harness::{Options, Outcome, Report};
 use interpreters::Interpreter;
 
-const PINNED: &str = include_str!("../realworld/distributions.toml");
 const EXPECTED: &str = include_str!("../realworld/expectations.toml");
 
 #[derive(serde::Deserialize)]
@@ -87,101 +86,6 @@ fn expected(version: &str) -> Option<(BTreeSet<(String, String)>, BTreeSet<(Stri
     named.then_some((required, intermittent))
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Pinned {
-    distribution: Vec<Wheel>,
-    dependency: Vec<Wheel>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Wheel {
-    name: String,
-    version: String,
-    #[serde(default)]
-    language: Option<String>,
-    /// The top-level name its extension modules are imported under.
-    #[serde(default)]
-    package: Option<String>,
-    #[serde(default)]
-    of: Option<String>,
-    sha256: Vec<String>,
-}
-
-fn pinned() -> Pinned {
-    toml::from_str(PINNED).expect("tests/realworld/distributions.toml parses")
-}
-
-/// pip's requirements file: every pinned wheel with its hashes.
-fn requirements(pinned: &Pinned) -> String {
-    pinned
-        .distribution
-        .iter()
-        .chain(&pinned.dependency)
-        .map(|w| {
-            let hashes: Vec<String> = w
-                .sha256
-                .iter()
-                .map(|h| format!("--hash=sha256:{h}"))
-                .collect();
-            format!("{}=={} {}\n", w.name, w.version, hashes.join(" "))
-        })
-        .collect()
-}
-
-fn cache_root() -> PathBuf {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache")
-        });
-    base.join("extinspect/realworld")
-}
-
-/// The venv of `interpreter` with every pinned wheel installed, made once
-/// per interpreter and pinned list (their hash names the directory), and
-/// the directory of the wheels it was installed from.
-fn environment(interpreter: &Interpreter, requirements: &str) -> (PathBuf, PathBuf) {
-    let identity = format!(
-        "{}\n{}\n{requirements}",
-        interpreter.executable.display(),
-        interpreter.version
-    );
-    let key = format!("{}-{:016x}", interpreter.tag(), fnv(identity.as_bytes()));
-    let root = cache_root().join(key);
-    let python = root.join("bin/python");
-    let wheels = root.join("wheels");
-    let done = root.join("extinspect-installed");
-    if done.is_file() {
-        return (python, wheels);
-    }
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(root.parent().unwrap()).unwrap();
-    run(Command::new(&interpreter.executable)
-        .args(["-m", "venv"])
-        .arg(&root));
-    let file = root.join("requirements.txt");
-    std::fs::write(&file, requirements).unwrap();
-    let pip = |verb: &str| {
-        let mut command = Command::new(&python);
-        command
-            .args(["-m", "pip", verb, "--quiet", "--disable-pip-version-check"])
-            .args(["--require-hashes", "--no-deps", "--only-binary", ":all:"]);
-        command
-    };
-    run(pip("download").arg("-d").arg(&wheels).arg("-r").arg(&file));
-    run(pip("install")
-        .arg("--no-index")
-        .arg("--find-links")
-        .arg(&wheels)
-        .arg("-r")
-        .arg(&file));
-    std::fs::write(&done, "").unwrap();
-    (python, wheels)
-}
-
 /// The wheels of `wanted` in `dir`, by the normalised name that starts a
 /// wheel's file name.
 fn wheels_of<'a>(dir: &Path, wanted: impl Iterator<Item = &'a Wheel>) -> Vec<PathBuf> {
@@ -198,23 +102,6 @@ fn wheels_of<'a>(dir: &Path, wanted: impl Iterator<Item = &'a Wheel>) -> Vec<Pat
         .collect();
     wheels.sort();
     wheels
-}
-
-fn run(command: &mut Command) {
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{command:?}: {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// FNV-1a: a stable name for a pinned list.
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x100000001b3)
-    })
 }
 
 fn options(python: &Path) -> Options {

@@ -2,6 +2,8 @@
 //! running Python proof scripts against them.
 #![allow(dead_code)]
 
+pub mod realworld;
+
 use std::collections::HashMap;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
