@@ -9,7 +9,7 @@ use naming::{SuffixTag, WheelName};
 use crate::facts::Facts;
 use crate::finding::Finding;
 use crate::registry::CHECKS;
-use crate::registry::unreadable_file;
+use crate::registry::{undefined_python_symbol, unreadable_file};
 use crate::subject::{Options, Subject};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,6 +68,18 @@ pub struct FileReport {
     pub tag: Option<TagReport>,
     pub init_symbols: Vec<InitSymbol>,
     pub findings: Vec<Finding>,
+    /// Checks that could not judge this file and why, for the run's notes
+    /// (not part of the JSON file entry).
+    #[serde(skip)]
+    pub not_checked: Vec<NotChecked>,
+}
+
+/// A check that did not run on a file for want of data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotChecked {
+    pub check: &'static str,
+    /// What the data lacks: the build with no export table, `3.14`.
+    pub missing: String,
 }
 
 impl FileReport {
@@ -90,6 +102,7 @@ pub fn unreadable(path: String, detail: &str) -> FileReport {
         tag: None,
         init_symbols: Vec::new(),
         findings: vec![unreadable_file::finding(detail)],
+        not_checked: Vec::new(),
     }
 }
 
@@ -114,7 +127,14 @@ pub fn inspect(
         FileKind::NotExtension
     };
     let mut findings = Vec::new();
+    let mut not_checked = Vec::new();
     if kind == FileKind::Extension {
+        if let Some(missing) = undefined_python_symbol::uncovered(&facts) {
+            not_checked.push(NotChecked {
+                check: undefined_python_symbol::UndefinedPythonSymbol::META.id,
+                missing,
+            });
+        }
         for check in CHECKS {
             if let Some(run) = check.run {
                 run(&facts, &mut findings);
@@ -141,6 +161,7 @@ pub fn inspect(
             })
             .collect(),
         findings,
+        not_checked,
     }
 }
 
