@@ -6,6 +6,7 @@
 
 pub mod export_tables;
 pub mod generated;
+pub mod header_data;
 pub mod layers;
 pub mod modules;
 pub mod scaffold;

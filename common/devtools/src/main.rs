@@ -15,6 +15,12 @@ const USAGE: &str = "usage: cargo run -p devtools -- COMMAND
   export-tables [--python PATH]...
                                 write inspector/abi/data/exports/ from the interpreters found
                                 here (or only those named)
+  platform-symbols [--include DIR]...
+                                write inspector/abi/data/platforms/ from CPython's headers
+                                (pyenv's include/python3.X, or the directories named)
+  macro-symbols [--include DIR]...
+                                write inspector/abi/data/macro_symbols/: the private symbols
+                                the public macros and inline functions of those headers emit
   new-check inspector ID [--severity S]
                                 a new inspector check: its file, its test, its registry line
                                 (S: error, warning or info; default warning)
@@ -62,6 +68,20 @@ fn run(args: &[String]) -> Result<ExitCode> {
             }
         }
         ["export-tables", rest @ ..] => export_tables(&root, rest),
+        ["platform-symbols", rest @ ..] => {
+            let dirs = devtools::header_data::include_dirs(rest)?;
+            for path in devtools::header_data::write_platforms(&root, &dirs)? {
+                println!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ["macro-symbols", rest @ ..] => {
+            let dirs = devtools::header_data::include_dirs(rest)?;
+            for path in devtools::header_data::write_macro_symbols(&root, &dirs)? {
+                println!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         ["new-check", "inspector", id, rest @ ..] => {
             let severity = match rest {
                 [] => "warning",

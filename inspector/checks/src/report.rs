@@ -9,7 +9,7 @@ use naming::{SuffixTag, WheelName};
 use crate::facts::Facts;
 use crate::finding::Finding;
 use crate::registry::CHECKS;
-use crate::registry::unreadable_file;
+use crate::registry::{undefined_python_symbol, unreadable_file};
 use crate::subject::{Options, Subject};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -81,6 +81,18 @@ pub struct FileReport {
     /// libraries its modules link.
     #[serde(skip)]
     pub needed: Vec<String>,
+    /// Checks that could not judge this file and why, for the run's notes
+    /// (not part of the JSON file entry).
+    #[serde(skip)]
+    pub not_checked: Vec<NotChecked>,
+}
+
+/// A check that did not run on a file for want of data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotChecked {
+    pub check: &'static str,
+    /// What the data lacks: the build with no export table, `3.14`.
+    pub missing: String,
 }
 
 impl FileReport {
@@ -92,6 +104,7 @@ impl FileReport {
         self.module = None;
         self.tag = None;
         self.findings.clear();
+        self.not_checked.clear();
     }
 
     /// Whether the file exports the init function of the module its name
@@ -123,6 +136,7 @@ pub fn unreadable(path: String, detail: &str) -> FileReport {
         findings: vec![unreadable_file::finding(detail)],
         library: None,
         needed: Vec::new(),
+        not_checked: Vec::new(),
     }
 }
 
@@ -157,7 +171,14 @@ pub fn inspect(
         FileKind::NotExtension
     };
     let mut findings = Vec::new();
+    let mut not_checked = Vec::new();
     if kind == FileKind::Extension {
+        if let Some(missing) = undefined_python_symbol::uncovered(&facts) {
+            not_checked.push(NotChecked {
+                check: undefined_python_symbol::UndefinedPythonSymbol::META.id,
+                missing,
+            });
+        }
         for check in CHECKS {
             if let Some(run) = check.run {
                 run(&facts, &mut findings);
@@ -190,6 +211,7 @@ pub fn inspect(
             .iter()
             .flat_map(|s| s.needed.iter().cloned())
             .collect(),
+        not_checked,
     }
 }
 

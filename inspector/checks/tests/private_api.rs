@@ -77,3 +77,33 @@ fn public_and_exported_names_are_not_private() {
     let report = run(NAME, &binary);
     assert_silent(&report, CHECK);
 }
+
+#[test]
+fn what_public_macros_emit_is_not_reported() {
+    // Py_DECREF on a free-threaded build calls _Py_DecRefShared and
+    // _Py_MergeZeroLocalRefcount; Py_FatalError on 3.12 calls
+    // _Py_FatalErrorFunc.
+    let binary = module(&[
+        "PyModuleDef_Init",
+        "_Py_DecRefShared",
+        "_Py_MergeZeroLocalRefcount",
+        "_PyUnicode_FromId",
+    ]);
+    let report = run("spam.cpython-313t-x86_64-linux-gnu.so", &binary);
+    assert_eq!(only(&report, CHECK).symbols, ["_PyUnicode_FromId"]);
+    // A release build's Py_DECREF emits neither.
+    let report = run("spam.cpython-313-x86_64-linux-gnu.so", &binary);
+    assert_eq!(
+        only(&report, CHECK).symbols,
+        [
+            "_PyUnicode_FromId",
+            "_Py_DecRefShared",
+            "_Py_MergeZeroLocalRefcount"
+        ]
+    );
+    // 3.14t has no list of its own: the newest free-threaded one (3.13t).
+    let report = run("spam.cpython-314t-x86_64-linux-gnu.so", &binary);
+    assert_eq!(only(&report, CHECK).symbols, ["_PyUnicode_FromId"]);
+    let fatal = module(&["PyModuleDef_Init", "_Py_FatalErrorFunc"]);
+    assert_silent(&run(NAME, &fatal), CHECK);
+}

@@ -30,6 +30,11 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Said once per run: checks that could not judge some files for want
+    /// of data (`undefined-python-symbol: no export table for CPython 3.14
+    /// (2 files not checked)`). Absent from the JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -338,12 +343,21 @@ fn summarise(files: &[FileReport]) -> Summary {
         files: files.len(),
         ..Summary::default()
     };
+    let mut not_checked: std::collections::BTreeMap<
+        &str,
+        (std::collections::BTreeSet<&str>, usize),
+    > = Default::default();
     for file in files {
         match file.kind {
             FileKind::Extension => summary.extensions += 1,
             FileKind::NotExtension => summary.not_extensions += 1,
             FileKind::Library => summary.libraries += 1,
             FileKind::Unreadable => summary.unreadable += 1,
+        }
+        for skipped in &file.not_checked {
+            let entry = not_checked.entry(skipped.check).or_default();
+            entry.0.insert(skipped.missing.as_str());
+            entry.1 += 1;
         }
         for finding in &file.findings {
             match finding.severity {
@@ -353,6 +367,17 @@ fn summarise(files: &[FileReport]) -> Summary {
             }
         }
     }
+    summary.notes = not_checked
+        .into_iter()
+        .map(|(check, (missing, count))| {
+            let missing: Vec<&str> = missing.into_iter().collect();
+            format!(
+                "{check}: no export table for CPython {} ({count} file{} not checked)",
+                missing.join(", "),
+                if count == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
     summary
 }
 

@@ -1,3 +1,7 @@
+use std::collections::BTreeSet;
+
+use abi::TableKey;
+
 use crate::registry::declare_check;
 use crate::facts::Facts;
 use crate::finding::Finding;
@@ -15,7 +19,14 @@ declare_check! {
     /// dozens of them, breaking extensions that relied on them at import
     /// time. A few `_Py*` names are part of the stable ABI because public
     /// macros expand to them (`_Py_Dealloc`, `_Py_NoneStruct`); those are
-    /// not reported.
+    /// not reported. Nor are the private symbols that the public macros and
+    /// static inline functions of the module's own build emit, such as
+    /// `_Py_DecRefShared` from `Py_DECREF` on free-threaded builds or
+    /// `_Py_FatalErrorFunc` from `Py_FatalError` on 3.12: lists derived
+    /// from each version's headers, per build (release, debug,
+    /// free-threaded); when the build is not known, the union of the
+    /// version's builds, and for a version newer than the lists, the newest
+    /// list.
     ///
     /// ## Example
     /// ```c
@@ -33,13 +44,39 @@ declare_check! {
     }
 }
 
+/// The private symbols the public macros of the module's build emit.
+fn from_public_macros(facts: &Facts<'_>) -> BTreeSet<&'static str> {
+    let target = &facts.target;
+    let keys: Vec<(TableKey, bool)> = match target.version {
+        Some((version, _)) => vec![(
+            TableKey {
+                version,
+                debug: target.debug,
+                free_threaded: target.free_threaded,
+            },
+            target.abi_named,
+        )],
+        // abi3 or no version: every version's, from the minimum on.
+        None => abi::macro_symbols_all()
+            .iter()
+            .filter(|m| target.abi3_min.is_none_or(|(min, _)| m.key.version >= min))
+            .map(|m| (m.key, true))
+            .collect(),
+    };
+    keys.into_iter()
+        .filter_map(|(key, exact)| abi::macro_symbols(key, exact))
+        .flatten()
+        .collect()
+}
+
 fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     let stable = abi::stable_abi();
+    let emitted = from_public_macros(facts);
     let private: Vec<&str> = facts
         .python_imports
         .iter()
         .map(|i| i.name.as_str())
-        .filter(|n| n.starts_with("_Py") && stable.get(n).is_none())
+        .filter(|n| n.starts_with("_Py") && stable.get(n).is_none() && !emitted.contains(n))
         .collect();
     if private.is_empty() {
         return;

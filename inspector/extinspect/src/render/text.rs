@@ -34,6 +34,9 @@ pub fn text_styled(outcome: &Outcome, paint: Paint) -> String {
         plural(s.warnings),
         s.infos,
     );
+    for note in &s.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
     out
 }
 
