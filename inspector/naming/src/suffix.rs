@@ -9,8 +9,8 @@ use crate::triplet::{triplet_arch, windows_tag_arch};
 pub enum SuffixTag {
     /// `.so` / `.pyd`: any CPython (and Python 2) on the platform.
     Plain,
-    /// `.abi3.so`, `.abi3t.so` (free-threaded stable ABI, 3.15) or
-    /// `.abi3-<triplet>.so` (3.15).
+    /// `.abi3.so`, `.abi3t.so` (free-threaded stable ABI, 3.15),
+    /// `.abi3-<triplet>.so` or `.abi3t-<triplet>.so` (3.15).
     Abi3 {
         free_threaded: bool,
         triplet: Option<String>,
@@ -83,9 +83,13 @@ fn unix_suffix(suffix: &str, linux: bool) -> Option<SuffixTag> {
         "abi3t" => return Some(abi3(true, None)),
         _ => {}
     }
-    if let Some(triplet) = inner.strip_prefix("abi3-") {
-        return (linux && triplet_arch(triplet).is_some())
-            .then(|| abi3(false, Some(triplet.to_owned())));
+    // 3.15's multiarch forms: `.abi3-<triplet>.so` and, free-threaded,
+    // `.abi3t-<triplet>.so` (cryptography 51 ships `_rust.abi3t-x86_64-linux-gnu.so`).
+    for (prefix, free_threaded) in [("abi3-", false), ("abi3t-", true)] {
+        if let Some(triplet) = inner.strip_prefix(prefix) {
+            return (linux && triplet_arch(triplet).is_some())
+                .then(|| abi3(free_threaded, Some(triplet.to_owned())));
+        }
     }
     let (version, platform) = inner.strip_prefix("cpython-")?.split_once('-')?;
     let (major, minor, flags) = split_version(version)?;

@@ -71,7 +71,13 @@ fn cffi(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         .slices()
         .iter()
         .any(|slice| slice.symbols.iter().any(|s| s.name.starts_with("_cffi_")));
-    if !generated || !facts.imports("PyImport_ImportModule") {
+    // A module with a PEP 793 export hook is multi-phase whatever else it
+    // links (cryptography's Rust module embeds CFFI bindings).
+    let exports_hook = facts
+        .init_exports
+        .iter()
+        .any(|e| e.symbol.starts_with("PyModExport"));
+    if !generated || exports_hook || !facts.imports("PyImport_ImportModule") {
         return;
     }
     out.push(Finding::new(

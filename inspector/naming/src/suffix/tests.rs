@@ -107,6 +107,9 @@ fn abi3_forms() {
     let (m, s, tag, _) = parsed("x.abi3-x86_64-linux-gnu.so", Linux);
     assert_eq!((m.as_str(), s.as_str()), ("x", ".abi3-x86_64-linux-gnu.so"));
     assert_eq!(tag, abi3(false, Some("x86_64-linux-gnu")));
+    let (m, _, tag, _) = parsed("_rust.abi3t-x86_64-linux-gnu.so", Linux);
+    assert_eq!(m, "_rust");
+    assert_eq!(tag, abi3(true, Some("x86_64-linux-gnu")));
     // Only Linux has the triplet form.
     assert_eq!(
         module("x.abi3-x86_64-linux-gnu.so", MacOs).unwrap(),
