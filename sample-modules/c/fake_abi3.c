@@ -2,7 +2,7 @@
  * module:    fake_abi3
  * suffix:    abi3
  * python:    3.8-3.13
- * inspector: abi3-violation
+ * inspector: abi3-violation, abi3-floor
  * harness:   clean
  *
  * Named `.abi3.so` but compiled against the full C API: it calls
@@ -13,7 +13,10 @@
  *
  * It keeps no state and declares per-interpreter GIL support on 3.12+.
  *
- * Inspector: abi3-violation naming PyUnicode_AsUTF8 ("not in the stable ABI").
+ * Inspector: abi3-violation naming PyUnicode_AsUTF8 ("not in the stable ABI"),
+ * whatever its minimum; and, since nothing declares that minimum (no wheel
+ * tag, no --abi3-min), abi3-floor (info) with the version its imports need
+ * (3.5, for PyModuleDef_Init).
  * Harness: clean on the interpreter it was built with, subinterpreters (shared
  * and own GIL) included.
  */

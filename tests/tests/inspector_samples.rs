@@ -36,7 +36,11 @@ fn promised(sample: &Sample, format: &str) -> BTreeSet<String> {
         .iter()
         .filter(|id| *id != "clean")
         .filter(|id| !(format == "pe" && *id == "links-libpython"))
-        .filter(|id| !(format == "pe" && *id == "abi3-violation" && claims_abi3_by_name_only))
+        .filter(|id| {
+            !(format == "pe"
+                && matches!(id.as_str(), "abi3-violation" | "abi3-floor")
+                && claims_abi3_by_name_only)
+        })
         .cloned()
         .collect()
 }

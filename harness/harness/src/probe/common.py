@@ -152,10 +152,10 @@ def public(module):
 def definitions(module, target):
     """Functions, types and exception classes the module defines, by name."""
     found = {}
-    # The module's own types and functions count even when immortal
-    # (frozenlist's FrozenList is, on 3.13): an immortal type is still one
-    # mutable type object, shared by everyone who gets it.
+    ranges = library_ranges(module)
     for key, value in public(module):
+        if not_its_own(value, ranges):
+            continue
         if isinstance(value, type) and owned_by(value, target):
             kind = "exception" if issubclass(value, BaseException) else "type"
         elif isinstance(value, types.BuiltinFunctionType) and owned_by(value, target):
@@ -178,6 +178,41 @@ def denied(key, target, deny):
 
     full = "%s.%s" % (target["name"], key)
     return any(fnmatch.fnmatchcase(key, p) or fnmatch.fnmatchcase(full, p) for p in deny)
+
+
+def not_its_own(obj, ranges):
+    """An immortal object outside the module's own library: CPython's, one
+    for every interpreter by design (the static types `_contextvars` exposes
+    live in libpython). An immortal object inside the library is the
+    module's (frozenlist's static FrozenList is immortal on 3.13), and one
+    mutable object shared by everyone who gets it. Without /proc, every
+    immortal object counts as CPython's."""
+    return immortal(obj) and not within(id(obj), ranges)
+
+
+def library_ranges(module):
+    """The address ranges the module's own library is mapped at: an object
+    there (a static type, a static object) is one object for the whole
+    process, whichever interpreter or runtime is current."""
+    path = getattr(module, "__file__", None)
+    if not isinstance(path, str):
+        return []
+    path = os.path.realpath(path)
+    ranges = []
+    try:
+        with open("/proc/self/maps") as f:
+            for line in f:
+                fields = line.split(None, 5)
+                if len(fields) == 6 and fields[5].rstrip("\n") == path:
+                    start, end = fields[0].split("-")
+                    ranges.append((int(start, 16), int(end, 16)))
+    except OSError:
+        pass
+    return ranges
+
+
+def within(address, ranges):
+    return any(start <= address < end for start, end in ranges)
 
 
 def immortal(obj):
@@ -213,10 +248,10 @@ def zero_argument_results(module, target, deny, phase_name, **detail):
 def identities(module, target, deny, phase_name):
     """Addresses of what a subinterpreter could share with the main interpreter."""
     ids = {}
+    ranges = library_ranges(module)
     for key, value in public(module):
-        if isinstance(value, SHAREABLE):
+        if isinstance(value, SHAREABLE) or not_its_own(value, ranges):
             continue
-        # The module's own, immortal or not (see definitions).
         if isinstance(value, type) or isinstance(value, types.BuiltinFunctionType):
             if owned_by(value, target):
                 ids[key] = id(value)

@@ -80,9 +80,9 @@ def main(plan_path, cycle, dump_after):
             record["imported"] = True
             objects = snapshot(probe, module, target, plan["no_call"], cycle)
             ALIVE.extend([module, objects])
-            library = library_ranges(module)
+            library = probe.library_ranges(module)
             record["objects"] = {
-                name: {"id": id(obj), "kind": kind, "library": within(id(obj), library)}
+                name: {"id": id(obj), "kind": kind, "library": probe.within(id(obj), library)}
                 for name, (kind, obj) in objects.items()
             }
     with open(plan["objects"], "w") as f:
@@ -146,28 +146,3 @@ def kind_of(obj):
     if isinstance(obj, types.BuiltinFunctionType):
         return "function"
     return "object"
-
-
-def library_ranges(module):
-    """The address ranges the module's own library is mapped at: an object
-    there (a static type, a static object) is one object for the whole
-    process, whichever runtime is current."""
-    path = getattr(module, "__file__", None)
-    if not isinstance(path, str):
-        return []
-    path = os.path.realpath(path)
-    ranges = []
-    try:
-        with open("/proc/self/maps") as f:
-            for line in f:
-                fields = line.split(None, 5)
-                if len(fields) == 6 and fields[5].rstrip("\n") == path:
-                    start, end = fields[0].split("-")
-                    ranges.append((int(start, 16), int(end, 16)))
-    except OSError:
-        pass
-    return ranges
-
-
-def within(address, ranges):
-    return any(start <= address < end for start, end in ranges)
