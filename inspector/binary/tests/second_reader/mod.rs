@@ -83,17 +83,19 @@ pub fn goblin(data: &[u8]) -> Result<Goblin, String> {
         goblin::Object::Mach(Mach::Binary(macho)) => Ok(Goblin {
             format: Format::Macho,
             chained_fixups: vec![has_chained_fixups(&macho)],
-            slices: vec![macho_facts(&macho)?],
+            slices: vec![macho_facts(&macho, data)?],
             delay_imports: false,
         }),
         goblin::Object::Mach(Mach::Fat(fat)) => {
             let mut slices = Vec::new();
             let mut chained = Vec::new();
-            for arch in fat.into_iter() {
-                match arch.map_err(|e| e.to_string())? {
+            let arches = fat.arches().map_err(|e| e.to_string())?;
+            for (arch, slice) in arches.iter().zip(fat.into_iter()) {
+                match slice.map_err(|e| e.to_string())? {
                     SingleArch::MachO(macho) => {
+                        let macho_data = arch.slice(data);
                         chained.push(has_chained_fixups(&macho));
-                        slices.push(macho_facts(&macho)?);
+                        slices.push(macho_facts(&macho, macho_data)?);
                     }
                     SingleArch::Archive(_) => return Err("an archive in a fat file".into()),
                 }
@@ -274,7 +276,89 @@ fn has_chained_fixups(macho: &goblin::mach::MachO<'_>) -> bool {
         .any(|c| c.command.cmd() == goblin::mach::load_command::LC_DYLD_CHAINED_FIXUPS)
 }
 
-fn macho_facts(macho: &goblin::mach::MachO<'_>) -> Result<Facts, String> {
+/// goblin 0.10 walks a Mach-O export trie by recursion, without looking
+/// for a cycle or a node shared by several parents: a crafted trie
+/// overflows its stack or takes exponential time (the view's walker has
+/// neither problem). Before goblin is asked for the exports, the trie is
+/// walked here as goblin would walk it, with a bound on the nodes it would
+/// visit and on their depth; past it, goblin is taken not to read the file.
+fn trie_within_goblin_reach(macho: &goblin::mach::MachO<'_>, data: &[u8]) -> bool {
+    use goblin::mach::load_command::CommandVariant;
+    let mut trie = None;
+    for command in &macho.load_commands {
+        match &command.command {
+            CommandVariant::DyldInfo(c) | CommandVariant::DyldInfoOnly(c) => {
+                trie = Some((c.export_off as usize, c.export_size as usize));
+            }
+            CommandVariant::DyldExportsTrie(c) => {
+                trie = Some((c.dataoff as usize, c.datasize as usize));
+            }
+            _ => {}
+        }
+    }
+    let Some((start, size)) = trie else {
+        return true;
+    };
+    let end = start.saturating_add(size);
+    fn uleb(data: &[u8], at: &mut usize) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *data.get(*at)?;
+            *at += 1;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+    const NODES: usize = 100_000;
+    const DEPTH: usize = 256;
+    let mut visits = 0;
+    let mut stack = vec![(start, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        visits += 1;
+        if visits > NODES || depth > DEPTH {
+            return false;
+        }
+        if node >= end {
+            continue;
+        }
+        let mut at = node;
+        let Some(terminal) = uleb(data, &mut at) else {
+            continue;
+        };
+        let mut children = match terminal {
+            0 => at,
+            n => match at.checked_add(n as usize) {
+                Some(children) => children,
+                None => continue,
+            },
+        };
+        let Some(count) = uleb(data, &mut children) else {
+            continue;
+        };
+        for _ in 0..count.min(data.len() as u64) {
+            let Some(len) = data
+                .get(children..)
+                .and_then(|d| d.iter().position(|&b| b == 0))
+            else {
+                break;
+            };
+            children += len + 1;
+            let Some(next) = uleb(data, &mut children) else {
+                break;
+            };
+            stack.push(((next as usize).saturating_add(start), depth + 1));
+        }
+    }
+    true
+}
+
+fn macho_facts(macho: &goblin::mach::MachO<'_>, data: &[u8]) -> Result<Facts, String> {
+    if !trie_within_goblin_reach(macho, data) {
+        return Err("an export trie goblin's recursive walk cannot bound".into());
+    }
     use goblin::mach::constants::cputype::*;
     let arch = match macho.header.cputype {
         CPU_TYPE_X86_64 => Arch::X86_64,
