@@ -62,6 +62,10 @@ impl Symbols {
         }
     }
 
+    pub(crate) fn defines(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
     /// Sorted by name.
     pub(crate) fn finish(self) -> Vec<Symbol> {
         self.0

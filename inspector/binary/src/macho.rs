@@ -163,7 +163,7 @@ fn image<Mach: MachHeader<Endian = Endianness>>(
             return Err(error);
         }
     }
-    bound_imports(&file, data, &libraries, &mut imports, budget)?;
+    bound_imports(&file, data, &libraries, &symbols, &mut imports, budget)?;
 
     Ok(Slice {
         arch: arch(header.cputype(endian)),
@@ -204,11 +204,15 @@ fn export_trie<'data, Mach: MachHeader<Endian = Endianness>>(
 /// Imports dyld binds that the symbol table lacks. Chained fixups are read
 /// here, since object reads every import's name (and skips those bound to
 /// the image itself) inside one step; bind opcodes through object, whose
-/// every step consumes bytes.
+/// every step consumes bytes. A name the image defines itself and that no
+/// dylib is named for is a weak definition dyld may coalesce with another
+/// image's (the weak bind table, or the weak-lookup ordinal of chained
+/// fixups), not a symbol the image needs from elsewhere: it is left out.
 fn bound_imports<Mach: MachHeader<Endian = Endianness>>(
     file: &MachOFile<'_, Mach>,
     data: &[u8],
     libraries: &[Option<String>],
+    defined: &Symbols,
     imports: &mut MachImports,
     budget: &mut Budget,
 ) -> Result<(), BinaryError> {
@@ -251,6 +255,9 @@ fn bound_imports<Mach: MachHeader<Endian = Endianness>>(
             };
             let name = import.name.strip_prefix(b"_").unwrap_or(import.name);
             let name = String::from_utf8_lossy(name);
+            if library.is_none() && defined.defines(&name) {
+                continue;
+            }
             if !imports.in_symbol_table(&name) {
                 let library = match library {
                     Some(library) => Some(budget.copy(library, CHAINED)?),
@@ -278,6 +285,7 @@ fn bound_imports<Mach: MachHeader<Endian = Endianness>>(
             continue;
         }
         let library = match import.library() {
+            [] if defined.defines(&name) => continue,
             [] => None,
             library => Some(budget.text(library, BOUND)?),
         };

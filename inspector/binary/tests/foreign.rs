@@ -265,3 +265,164 @@ fn elf_hidden_init_is_not_exported() {
     }
     assert!(Path::new(&module.path).exists());
 }
+
+/// A little-endian field of a PE file.
+fn le(data: &[u8], at: usize, size: usize) -> usize {
+    data[at..at + size]
+        .iter()
+        .rev()
+        .fold(0, |value, &byte| value << 8 | usize::from(byte))
+}
+
+/// How much of a renamed DLL name lies past the section's VirtualSize.
+#[derive(Debug, Clone, Copy)]
+enum Past {
+    /// Only the NUL, as delvewheel leaves it.
+    Nul,
+    /// `.dll` and the NUL.
+    Tail,
+    /// The name runs to the end of the section's raw data, with no NUL in
+    /// the file: the loader's zero-filled memory ends it.
+    NoNul,
+}
+
+/// `data` (a PE fixture) with the first import descriptor's DLL renamed to
+/// `name` the way delvewheel does it: the name is written into the zero
+/// padding at the end of a section (`.pdata` when it has room) and the
+/// section's VirtualSize grown to cover only part of it. None when no
+/// section has room.
+fn delvewheel_rename(data: &[u8], name: &str, past: Past) -> Option<Vec<u8>> {
+    let coff = le(data, 0x3c, 4) + 4;
+    let sections = le(data, coff + 2, 2);
+    let optional = coff + 20;
+    let directories = optional
+        + if le(data, optional, 2) == 0x20b {
+            112
+        } else {
+            96
+        };
+    let table = optional + le(data, coff + 16, 2);
+    let header = |i: usize| table + 40 * i;
+    let field = |i: usize, at: usize| le(data, header(i) + at, 4);
+    let file_offset = |rva: usize| {
+        (0..sections).find_map(|i| {
+            let (va, size) = (field(i, 12), field(i, 8).max(field(i, 16)));
+            (va <= rva && rva < va + size).then(|| field(i, 20) + rva - va)
+        })
+    };
+    let descriptor = file_offset(le(data, directories + 8, 4))?;
+    let mut order: Vec<usize> = (0..sections).collect();
+    order.sort_by_key(|&i| data[header(i)..header(i) + 8] != *b".pdata\0\0");
+    for i in order {
+        let (virtual_size, va, raw, pointer) =
+            (field(i, 8), field(i, 12), field(i, 16), field(i, 20));
+        let next = (0..sections)
+            .map(|j| field(j, 12))
+            .filter(|&v| v > va)
+            .min()
+            .unwrap_or(usize::MAX);
+        let (start, new_size) = match past {
+            Past::Nul => (virtual_size, virtual_size + name.len()),
+            Past::Tail => (virtual_size, virtual_size + name.len() - 4),
+            Past::NoNul => (raw.saturating_sub(name.len()), raw - name.len() + 1),
+        };
+        let padding = pointer + start..pointer + start + name.len() + 1;
+        let fits = start >= virtual_size
+            && start + name.len() + matches!(past, Past::Nul | Past::Tail) as usize <= raw
+            && va + raw <= next
+            && pointer + raw <= data.len()
+            && data[padding.start..padding.end.min(pointer + raw)]
+                .iter()
+                .all(|&b| b == 0);
+        if !fits {
+            continue;
+        }
+        let mut patched = data.to_vec();
+        patched[pointer + start..][..name.len()].copy_from_slice(name.as_bytes());
+        patched[header(i) + 8..][..4].copy_from_slice(&(new_size as u32).to_le_bytes());
+        patched[descriptor + 12..][..4].copy_from_slice(&((va + start) as u32).to_le_bytes());
+        return Some(patched);
+    }
+    None
+}
+
+/// delvewheel renames `msvcp140.dll` to `msvcp140-<hash>.dll` and writes
+/// the new name at the end of `.pdata`, its NUL past VirtualSize (in the
+/// raw data; the loader maps that, and zeros after it). The import is
+/// read as the loader and llvm-readobj read it, not as an error.
+#[test]
+fn import_names_past_virtual_size_are_read_as_the_loader_reads_them() {
+    let readobj = common::llvm("readobj");
+    if readobj.is_none() {
+        eprintln!("NOTE: llvm-readobj not found; ours is not compared with it");
+    }
+    let name = "msvcp140-0a1b2c3d4e5f60718293a4b5c6d7e8f9.dll";
+    let mut checked = 0;
+    for fixture in corpus()
+        .fixtures
+        .iter()
+        .filter(|f| f.format == sample_modules::Format::Pe && f.mislabel.is_none())
+    {
+        let path = fixture.path.display();
+        let data = std::fs::read(&fixture.path).unwrap();
+        let original = read(fixture).slices.remove(0);
+        let renamed = original.needed[0].clone();
+        for past in [Past::Nul, Past::Tail, Past::NoNul] {
+            let Some(patched) = delvewheel_rename(&data, name, past) else {
+                continue;
+            };
+            // What `object` alone makes of it (the bug this guards against).
+            let file = object::read::pe::PeFile64::parse(&*patched).unwrap();
+            let table = file.import_table().unwrap().unwrap();
+            let first = table.descriptors().unwrap().next().unwrap().unwrap();
+            assert!(table.name(first.name.get(object::LittleEndian)).is_err());
+
+            let slice = binary::parse(&patched)
+                .unwrap_or_else(|e| panic!("{path} {past:?}: {e}"))
+                .slices
+                .remove(0);
+            let mut needed = original.needed.clone();
+            needed[0] = name.to_string();
+            assert_eq!(slice.needed, needed, "{path} {past:?}");
+            let expected: BTreeSet<(String, String)> = original
+                .imports
+                .iter()
+                .map(|i| {
+                    let library = i.library.clone().unwrap_or_default();
+                    let library = if library == renamed {
+                        name.to_string()
+                    } else {
+                        library
+                    };
+                    (library, i.name.clone())
+                })
+                .collect();
+            let ours: BTreeSet<(String, String)> = slice
+                .imports
+                .iter()
+                .map(|i| (i.library.clone().unwrap_or_default(), i.name.clone()))
+                .collect();
+            assert_eq!(ours, expected, "{path} {past:?}");
+            assert!(ours.iter().any(|(library, _)| library == name), "{path}");
+            assert_eq!(slice.symbols, original.symbols, "{path} {past:?}");
+
+            // llvm-readobj reads a string on to the first NUL in the file,
+            // whatever the section: with no NUL in the section's raw data
+            // it reads the next section's bytes, which the loader does not.
+            if let (Some(readobj), Past::Nul | Past::Tail) = (&readobj, past) {
+                let copy = std::env::temp_dir().join(format!(
+                    "extinspect-delvewheel-{}-{past:?}-{}.pyd",
+                    std::process::id(),
+                    checked
+                ));
+                std::fs::write(&copy, &patched).unwrap();
+                let listing = common::run(readobj, &["--coff-imports"], &copy);
+                std::fs::remove_file(&copy).unwrap();
+                let (_, theirs) = readobj_tables(&listing);
+                assert_eq!(ours, theirs, "{path} {past:?}: llvm-readobj disagrees");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 10, "only {checked} renamed fixtures");
+}
