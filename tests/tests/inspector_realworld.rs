@@ -1,10 +1,12 @@
 //! extinspect on real wheels from PyPI (tests/realworld/wheels.toml, written
 //! by tests/realworld/pick_wheels.py) and on the installed trees of the
 //! harness's real distributions (the site-packages of the venvs
-//! tests/tests/realworld.rs installs them into, one per CPython 3.12+):
-//! every error and warning must be one tests/realworld/
+//! tests/tests/realworld.rs installs them into, one per CPython 3.12+, with
+//! the `[[installed]]` distributions of tests/realworld/distributions.toml
+//! besides): every error and warning must be one tests/realworld/
 //! inspector-expectations.toml lists, with its reason, and every one listed
-//! must be found. Infos are not compared.
+//! must be found. Infos are not compared. In the installed trees every abi3
+//! module's floor must be the one its `.dist-info/WHEEL` tag declares.
 //!
 //! A finding is named by its file and its check. A wheel member is
 //! `<wheel file>!<member>`; a file of an installed tree is
@@ -36,6 +38,16 @@ use common::realworld;
 const WHEELS: &str = include_str!("../realworld/wheels.toml");
 const EXPECTED: &str = include_str!("../realworld/inspector-expectations.toml");
 const FETCH: &str = include_str!("../realworld/fetch_wheels.py");
+
+/// The abi3 modules of the installed trees and the minimum their
+/// distribution's `.dist-info/WHEEL` tag declares (`cp39-abi3`: 3.9).
+const INSTALLED_ABI3_FLOORS: &[(&str, &str)] = &[
+    ("_argon2_cffi_bindings/_ffi.abi3.so", "3.10"),
+    ("bcrypt/_bcrypt.abi3.so", "3.9"),
+    ("cryptography/hazmat/bindings/_rust.abi3.so", "3.11"),
+    ("nacl/_sodium.abi3.so", "3.8"),
+    ("psutil/_psutil_linux.abi3.so", "3.6"),
+];
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -272,6 +284,29 @@ fn real_wheels_and_installed_trees_find_what_the_expectations_list() {
         let outcome = inspector::inspect_paths(std::slice::from_ref(&site), &Options::default());
         assert!(!outcome.io_error, "{} could not be read", site.display());
         let prefix = format!("{}/", site.display());
+        // Every abi3 module's floor is its distribution's WHEEL tag
+        // (`cp39-abi3`), read from its `.dist-info`: none is guessed from
+        // the imports (abi3-floor).
+        let mut floors = BTreeMap::new();
+        for report in &outcome.files {
+            let Some(file_tag) = report.tag.as_ref().filter(|t| t.abi3) else {
+                continue;
+            };
+            let path = report.path.strip_prefix(&prefix).unwrap_or(&report.path);
+            assert!(
+                !report.findings.iter().any(|f| f.check == "abi3-floor"),
+                "{tag}: {path}: no floor from its .dist-info"
+            );
+            floors.insert(
+                path.to_owned(),
+                file_tag.abi3_min.clone().unwrap_or_default(),
+            );
+        }
+        let wheel_tags: BTreeMap<String, String> = INSTALLED_ABI3_FLOORS
+            .iter()
+            .map(|(path, floor)| (path.to_string(), floor.to_string()))
+            .collect();
+        assert_eq!(floors, wheel_tags, "{tag}: the abi3 floors");
         collect(
             &outcome.files,
             |path| format!("{tag}:{}", path.strip_prefix(&prefix).unwrap_or(path)),

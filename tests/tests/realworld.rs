@@ -13,7 +13,9 @@
 //! The venvs are kept in a cache outside the clone (`$XDG_CACHE_HOME` or
 //! `~/.cache`, `extinspect/realworld/`), one per interpreter and pinned
 //! list; pip downloads the wheels (PyPI) once and checks each against its
-//! pinned sha256.
+//! pinned sha256. The `[[installed]]` entries are installed into the same
+//! venvs for extinspect's installed-tree proof (inspector_realworld.rs) and
+//! checked by no way here: not by distribution, not from the wheels.
 
 mod common;
 
@@ -194,6 +196,23 @@ fn real_distributions_find_what_the_expectations_list_three_ways_and_from_wheels
     }
     for wheel in &pinned.dependency {
         assert!(wheel.of.is_some(), "{}", wheel.name);
+    }
+    // Installed for the inspector only: none is checked here, so none may
+    // be a distribution or a dependency too.
+    for wheel in &pinned.installed {
+        assert!(
+            wheel.language.is_some()
+                && !wheel.sha256.is_empty()
+                && wheel.package.is_none()
+                && wheel.of.is_none()
+                && !pinned
+                    .distribution
+                    .iter()
+                    .chain(&pinned.dependency)
+                    .any(|w| w.name == wheel.name),
+            "{}",
+            wheel.name
+        );
     }
     let requirements = requirements(&pinned);
     let interpreters: Vec<&Interpreter> = common::interpreters()

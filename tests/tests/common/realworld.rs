@@ -13,8 +13,14 @@ pub const PINNED: &str = include_str!("../../realworld/distributions.toml");
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pinned {
+    /// What extharness's realworld test checks.
     pub distribution: Vec<Wheel>,
+    /// Pure-Python wheels a distribution's packages import.
     pub dependency: Vec<Wheel>,
+    /// Installed into the same venvs for extinspect's installed-tree proof
+    /// only: the harness test installs them and checks none of them.
+    #[serde(default)]
+    pub installed: Vec<Wheel>,
 }
 
 #[derive(serde::Deserialize)]
@@ -36,12 +42,14 @@ pub fn pinned() -> Pinned {
     toml::from_str(PINNED).expect("tests/realworld/distributions.toml parses")
 }
 
-/// pip's requirements file: every pinned wheel with its hashes.
+/// pip's requirements file: every pinned wheel with its hashes, the
+/// `[[installed]]` ones too.
 pub fn requirements(pinned: &Pinned) -> String {
     pinned
         .distribution
         .iter()
         .chain(&pinned.dependency)
+        .chain(&pinned.installed)
         .map(|w| {
             let hashes: Vec<String> = w
                 .sha256
