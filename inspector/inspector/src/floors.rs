@@ -10,7 +10,10 @@ use abi::PyVersion;
 use checks::{Floor, FloorSource};
 use walkdir::WalkDir;
 
-/// Every floor declared under or above `paths`.
+/// Every floor declared under or above `paths`: the distributions
+/// installed below a directory, and those of the nearest directory above a
+/// path that holds any (a package folder, or a file, inside
+/// `site-packages`).
 pub(crate) fn declared(paths: &[PathBuf]) -> Vec<Floor> {
     let mut floors = Vec::new();
     for path in paths {
@@ -25,8 +28,36 @@ pub(crate) fn declared(paths: &[PathBuf]) -> Vec<Floor> {
                 }
             }
         }
+        for above in path
+            .ancestors()
+            .skip(1)
+            .filter(|a| !a.as_os_str().is_empty())
+        {
+            let installed = installed_in(above);
+            if !installed.is_empty() {
+                for dist_info in installed {
+                    floors.extend(distribution(&dist_info));
+                }
+                break;
+            }
+        }
     }
     floors
+}
+
+/// The `.dist-info` directories directly in `dir`.
+fn installed_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".dist-info"))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
 }
 
 /// An installed distribution's floor for each binary its `RECORD` lists:
@@ -179,8 +210,12 @@ mod tests {
             "bcrypt/__init__.py,sha256=x,1\nbcrypt/_bcrypt.abi3.so,sha256=y,2\nbcrypt-4.3.0.dist-info/RECORD,,\n",
         )
         .unwrap();
+        std::fs::create_dir_all(dir.join("bcrypt")).unwrap();
         let floors = declared(std::slice::from_ref(&dir));
+        // The package folder alone: its distribution sits beside it.
+        let from_package = declared(&[dir.join("bcrypt")]);
         let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(from_package, floors);
         assert_eq!(floors.len(), 1, "{floors:?}");
         assert_eq!(floors[0].path, dir.join("bcrypt/_bcrypt.abi3.so"));
         assert_eq!(floors[0].version.to_string(), "3.9");
