@@ -28,6 +28,14 @@ declare_check! {
     /// version's builds, and for a version newer than the lists, the newest
     /// list.
     ///
+    /// Not selected by default: on the 73 real wheels and two installed
+    /// trees of `tests/realworld/`, it is 306 of 398 findings, nearly all
+    /// for code that Cython, pybind11, mypyc and PyO3 generate, which the
+    /// module's author cannot change but by upgrading the generator. The run
+    /// ends with one line saying how many findings it had;
+    /// `--select private-api` (or `ALL`) lists them, which is worth doing
+    /// before each new CPython release.
+    ///
     /// ## Example
     /// ```c
     /// PyObject *key = _PyUnicode_FromId(&PyId_name);
@@ -41,6 +49,7 @@ declare_check! {
         id: "private-api",
         severity: Warning,
         run: Some(run),
+        selected_by_default: false,
     }
 }
 
