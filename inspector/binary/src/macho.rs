@@ -1,6 +1,8 @@
 //! Mach-O, thin and universal. The symbol table is the primary source;
 //! the export trie and chained fixups / dyld bind info (what dyld reads)
-//! add names the symbol table may lack.
+//! add names the symbol table may lack. What is exported is what dyld
+//! finds: the export trie's names when the image has a trie, else the
+//! external definitions of the symbol table.
 
 use std::collections::btree_map::{BTreeMap, Entry};
 
@@ -109,8 +111,13 @@ fn image<Mach: MachHeader<Endian = Endianness>>(
     }
     let twolevel = header.flags(endian).contains(macho::MH_TWOLEVEL);
 
+    let trie = export_trie(&file, data);
     let table = file.macho_symbol_table();
     let mut symbols = Symbols::default();
+    // External definitions of LC_SYMTAB, held back while there is a trie
+    // to say whether dyld exports them (each name once, as `symbols`
+    // holds it: many entries may repeat one long name).
+    let mut externals = std::collections::BTreeSet::new();
     let mut imports = MachImports::default();
     let mut has_static_symbols = false;
     for nlist in table.symbols() {
@@ -146,7 +153,13 @@ fn image<Mach: MachHeader<Endian = Endianness>>(
                 // LC_SYMTAB always holds the exports; only unexported
                 // entries show that `strip -x` has not been run.
                 has_static_symbols |= reach != Reach::Exported;
-                symbols.add(c_name(name, budget, SYMTAB)?, reach);
+                let name = c_name(name, budget, SYMTAB)?;
+                match reach {
+                    Reach::Exported if trie.is_some() => {
+                        externals.insert(name);
+                    }
+                    _ => symbols.add(name, reach),
+                }
             }
         }
     }
@@ -154,14 +167,34 @@ fn image<Mach: MachHeader<Endian = Endianness>>(
     // Supplementary sources are best effort: the symbol table has already
     // given every name, so a part that cannot be decoded is no reason to
     // fail, but a limit reached in one stops the parse.
-    if let Some(trie) = export_trie(&file, data) {
+    //
+    // With a trie, dyld (`dlsym`, and so CPython's import) looks names up
+    // in the trie alone: an external definition of LC_SYMTAB that the trie
+    // lacks (a damaged file: ld64 puts every exported definition in both)
+    // is not found, as a hidden one is not. Only a trie read to its end
+    // can say so; when its walk stops on damage, the symbol table's
+    // externals stay exported.
+    let mut trie_read = false;
+    if let Some(trie) = trie {
         let walked = exports_trie::walk(trie, libraries.len() - 1, budget, |budget, name| {
             symbols.add(c_name(name, budget, "export trie")?, Reach::Exported);
             Ok(())
         });
-        if let Err(Stop::Limit(error)) = walked {
-            return Err(error);
+        match walked {
+            Ok(()) => trie_read = true,
+            Err(Stop::Limit(error)) => return Err(error),
+            Err(Stop::Malformed) => {}
         }
+    }
+    for name in externals {
+        symbols.add(
+            name,
+            if trie_read {
+                Reach::Hidden
+            } else {
+                Reach::Exported
+            },
+        );
     }
     bound_imports(&file, data, &libraries, &symbols, &mut imports, budget)?;
 

@@ -75,11 +75,12 @@ impl Arch {
 /// (`dlsym`, `GetProcAddress`), and if not, why not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Reach {
-    /// In the dynamic symbol table (ELF), exported trie/symbol table as an
-    /// external (Mach-O), or the export table (PE).
+    /// In the dynamic symbol table (ELF), the export trie (Mach-O; without
+    /// a trie, the symbol table as an external), or the export table (PE).
     Exported,
     /// Global binding but hidden (or internal/protected-but-absent) visibility:
-    /// ELF `STV_HIDDEN`, Mach-O private extern (`N_PEXT`).
+    /// ELF `STV_HIDDEN`, Mach-O private extern (`N_PEXT`), or a Mach-O
+    /// external of the symbol table that the export trie lacks.
     Hidden,
     /// Local binding (`static`, `STB_LOCAL`, Mach-O non-external).
     Local,
