@@ -233,17 +233,9 @@ fn check_libpython(fixture: &ForeignFixture, slice: &Slice) {
 
 #[test]
 fn elf_hidden_init_is_not_exported() {
-    let Some(interpreter) = interpreters::discover(&[])
-        .one_per_abi()
-        .into_iter()
-        .find(|i| i.is_cpython() && i.version.feature() == (3, 12) && i.can_build_extensions())
-        .cloned()
-    else {
-        eprintln!("SKIPPED: no CPython 3.12 with headers to build the ELF samples");
+    let Some(built) = common::c_samples_312() else {
         return;
     };
-    let built = sample_modules::build(&interpreter, &sample_modules::default_root())
-        .unwrap_or_else(|e| panic!("building the samples for {interpreter}: {e}"));
     let module = built
         .module("hidden_init")
         .expect("hidden_init is built for 3.12");

@@ -9,6 +9,7 @@
 //! no excuse a damaged file needs. The committed fuzz corpus is compared
 //! too (`fuzz_corpus_agrees`), where those classes are counted.
 
+mod common;
 mod second_reader;
 
 use std::io::Read;
@@ -72,17 +73,9 @@ fn foreign_fixtures_agree() {
 
 #[test]
 fn built_c_samples_agree() {
-    let Some(interpreter) = interpreters::discover(&[])
-        .one_per_abi()
-        .into_iter()
-        .find(|i| i.is_cpython() && i.version.feature() == (3, 12) && i.can_build_extensions())
-        .cloned()
-    else {
-        eprintln!("SKIPPED: no CPython 3.12 with headers to build the ELF samples");
+    let Some(built) = common::c_samples_312() else {
         return;
     };
-    let built = sample_modules::build(&interpreter, &sample_modules::default_root())
-        .unwrap_or_else(|e| panic!("building the samples for {interpreter}: {e}"));
     let paths: Vec<PathBuf> = built.modules.iter().map(|m| m.path.clone()).collect();
     assert_agree("C samples", check_files(&paths), 10);
 }

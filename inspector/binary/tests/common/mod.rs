@@ -75,3 +75,21 @@ pub fn nm_typed(args: &[&str], file: &Path) -> Vec<(char, String)> {
 pub fn is_undefined(kind: char) -> bool {
     matches!(kind, 'U' | 'w' | 'v')
 }
+
+/// The C samples built for CPython 3.12, or None (said on stderr) when no
+/// 3.12 with headers is here.
+pub fn c_samples_312() -> Option<sample_modules::Corpus> {
+    let Some(interpreter) = interpreters::discover(&[])
+        .one_per_abi()
+        .into_iter()
+        .find(|i| i.is_cpython() && i.version.feature() == (3, 12) && i.can_build_extensions())
+        .cloned()
+    else {
+        eprintln!("SKIPPED: no CPython 3.12 with headers to build the ELF samples");
+        return None;
+    };
+    Some(
+        sample_modules::build(&interpreter, &sample_modules::default_root())
+            .unwrap_or_else(|e| panic!("building the samples for {interpreter}: {e}")),
+    )
+}

@@ -504,6 +504,16 @@ mod tests {
         assert_eq!(findings[0].evidence["phase"], "reinit-import (cycle 2)");
     }
 
+    /// Cython's kind of module: runtime 1's object, multi-phase, m_size 0.
+    fn handed_back(cycle: &mut Cycle) {
+        let facts = ModuleFacts {
+            born: Some(1),
+            multi_phase: true,
+            m_size: Some(0),
+        };
+        cycle.modules.insert("m".into(), facts);
+    }
+
     #[test]
     fn a_module_handed_back_from_a_finalised_runtime_is_stale_and_cpythons_block_is_not_a_leak() {
         let baseline: Vec<Left> = [100, 100, 100, 100, 100].map(left).into();
@@ -512,14 +522,7 @@ mod tests {
         let mut runs = cycles(&[100, 101, 102, 103, 104]);
         for c in &mut runs {
             c.left = c.left.map(|l| Left { bytes: 10_000, ..l });
-            c.modules.insert(
-                "m".into(),
-                ModuleFacts {
-                    born: Some(1),
-                    multi_phase: true,
-                    m_size: Some(0),
-                },
-            );
+            handed_back(c);
             c.none_attributes = if c.cycle == 1 {
                 vec!["unset".into()]
             } else {
@@ -553,14 +556,7 @@ mod tests {
     fn a_failure_of_a_handed_back_module_is_told_with_it_not_as_an_import_error() {
         let mut runs = failing("TypeError");
         for c in &mut runs {
-            c.modules.insert(
-                "m".into(),
-                ModuleFacts {
-                    born: Some(1),
-                    multi_phase: true,
-                    m_size: Some(0),
-                },
-            );
+            handed_back(c);
         }
         let findings = verdict(&ReinitResult::new("m", runs, true, 2, vec![]));
         assert_eq!(findings.len(), 1, "{findings:#?}");
