@@ -49,9 +49,18 @@ impl Options {
     pub fn floor_for(&self, path: &str) -> Option<&Floor> {
         let on_disk = path.split_once('!').map_or(path, |(wheel, _)| wheel);
         let path = normal(Path::new(on_disk));
+        // Installed distributions' floors come absolute and clean; only
+        // those given on the command line may need making so.
+        let covers = |floor: &Path| {
+            if floor.is_absolute() {
+                path.starts_with(floor)
+            } else {
+                path.starts_with(normal(floor))
+            }
+        };
         self.floors
             .iter()
-            .filter(|f| path.starts_with(normal(&f.path)))
+            .filter(|f| covers(&f.path))
             .min_by_key(|f| {
                 (
                     f.declared_by.clone(),

@@ -28,11 +28,9 @@ pub(crate) fn declared(paths: &[PathBuf]) -> Vec<Floor> {
                 }
             }
         }
-        for above in path
-            .ancestors()
-            .skip(1)
-            .filter(|a| !a.as_os_str().is_empty())
-        {
+        // Absolute, so that a relative path's parents beyond it count too.
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        for above in absolute.ancestors().skip(1) {
             let installed = installed_in(above);
             if !installed.is_empty() {
                 for dist_info in installed {
@@ -97,7 +95,11 @@ fn distribution(dist_info: &Path) -> Vec<Floor> {
             None => return Vec::new(),
         },
     };
-    let Some(root) = dist_info.parent() else {
+    // Absolute, as Options::floor_for compares them.
+    let Some(root) = std::path::absolute(dist_info)
+        .ok()
+        .and_then(|d| d.parent().map(Path::to_path_buf))
+    else {
         return Vec::new();
     };
     read("RECORD")
@@ -217,7 +219,10 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(from_package, floors);
         assert_eq!(floors.len(), 1, "{floors:?}");
-        assert_eq!(floors[0].path, dir.join("bcrypt/_bcrypt.abi3.so"));
+        assert_eq!(
+            floors[0].path,
+            std::path::absolute(dir.join("bcrypt/_bcrypt.abi3.so")).unwrap()
+        );
         assert_eq!(floors[0].version.to_string(), "3.9");
         assert_eq!(
             floors[0].declared_by,

@@ -68,6 +68,10 @@ def main(plan_path, cycle, dump_after):
         if loaded is not None:
             record["none_attributes"] = sorted(k for k, v in probe.public(loaded) if v is None)
         for name, value in list(sys.modules.items()):
+            # Module objects only: the host reads their PyModuleObject
+            # fields, and sys.modules may hold anything.
+            if not isinstance(value, types.ModuleType):
+                continue
             path = getattr(value, "__file__", None)
             if value is loaded or (
                 isinstance(path, str)
