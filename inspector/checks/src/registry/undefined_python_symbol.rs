@@ -18,9 +18,10 @@ declare_check! {
     /// flag), the `python3XY.dll` a Windows module imports, or, for an abi3
     /// module, every version from its minimum on.
     ///
-    /// The export tables were read from the libpython of each CPython
-    /// installed where extinspect was built (2.7, 3.6 to 3.13, and the 3.11
-    /// debug build); they ship as data, and
+    /// The export tables were read from the libpython (or the statically
+    /// linked executable) of each CPython installed where extinspect was
+    /// built (2.7, 3.6 to 3.13, the 3.11 debug build, and Debian sid's 3.14
+    /// and 3.15 with their debug builds); they ship as data, and
     /// `cargo run -p devtools -- export-tables`
     /// rebuilds them. A module is judged against its own platform's
     /// runtime: a Windows module's imports from `python3XY.dll` against
@@ -30,8 +31,8 @@ declare_check! {
     /// its imports from `python3.dll` against the stable ABI up to each
     /// version it targets; a macOS module against the table adjusted for
     /// macOS the same way. When no table exists for the target (a
-    /// free-threaded build, a debug build other than 3.11, a version not
-    /// listed such as 3.14, a plain `.so` with no version), this check does
+    /// free-threaded build, a debug build other than 3.11, 3.14 and 3.15, a
+    /// version not listed such as 3.16, a plain `.so` with no version), this check does
     /// not run on it, and the run's summary says so once. The tables come
     /// from Linux builds: a private symbol can pass here and still be
     /// missing from a Windows DLL.
@@ -126,7 +127,7 @@ fn runtimes_for(facts: &Facts<'_>, library: Option<&str>) -> Result<Vec<Runtime>
     }
 }
 
-/// The build this file targets that no export table describes (`3.14`,
+/// The build this file targets that no export table describes (`3.16`,
 /// `3.13t`), when that is why `undefined-python-symbol` did not judge it.
 pub fn uncovered(facts: &Facts<'_>) -> Option<String> {
     if facts.format != Format::Pe {
