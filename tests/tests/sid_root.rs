@@ -1,0 +1,65 @@
+//! CPython 3.14 and 3.15 (release and debug builds) as Debian sid ships
+//! them, in the root `tests/interpreters/sid-root make` builds outside the
+//! clone: extinspect on their own lib-dynload finds the init functions
+//! `llvm-nm` finds, and no error. The files are read from the host; nothing
+//! runs in the root. Under CI a missing root fails (`.ci/run` makes it);
+//! elsewhere the test says in one line how to make it.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use checks::FileKind;
+
+fn sid_root() -> Option<PathBuf> {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache"));
+    let root = cache.join("extinspect/sid-root/root");
+    if root.join(".sid-root-stamp").is_file() {
+        return Some(root);
+    }
+    let how = "no Debian sid root with CPython 3.14/3.15: run `tests/interpreters/sid-root make`";
+    assert!(std::env::var_os("CI").is_none(), "{how}");
+    eprintln!("SKIPPED: {how}");
+    None
+}
+
+#[test]
+fn cpython_3_14_and_3_15_lib_dynload_init_exports_match_llvm_nm_and_no_error() {
+    let Some(root) = sid_root() else {
+        return;
+    };
+    for version in ["3.14", "3.15"] {
+        let dir = root.join(format!("usr/lib/python{version}/lib-dynload"));
+        let outcome = inspector::inspect_paths(std::slice::from_ref(&dir), &Default::default());
+        // Release and debug modules share the directory.
+        assert!(
+            outcome.files.len() > 80,
+            "{version}: {}",
+            outcome.files.len()
+        );
+        assert_eq!(outcome.summary.errors, 0, "{version}: {:#?}", outcome.files);
+        assert_eq!(outcome.summary.unreadable, 0, "{version}");
+        for file in &outcome.files {
+            assert_eq!(file.kind, FileKind::Extension, "{}", file.path);
+            let ours: BTreeSet<String> =
+                file.init_symbols.iter().map(|s| s.symbol.clone()).collect();
+            let nm = common::llvm(
+                "llvm-nm",
+                &["-D", "--defined-only", "--format=just-symbols"],
+                std::path::Path::new(&file.path),
+            );
+            let theirs: BTreeSet<String> = nm
+                .lines()
+                .map(str::trim)
+                .filter(|s| s.starts_with("PyInit") || s.starts_with("PyModExport"))
+                .map(str::to_string)
+                .collect();
+            assert_eq!(ours, theirs, "{}", file.path);
+            assert!(!ours.is_empty(), "{}: no init function", file.path);
+        }
+    }
+}
