@@ -13,11 +13,7 @@ use std::path::PathBuf;
 use checks::FileKind;
 
 fn sid_root() -> Option<PathBuf> {
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache"));
-    let root = cache.join("extinspect/sid-root/root");
+    let root = common::realworld::cache_base().join("sid-root/root");
     if root.join(".sid-root-stamp").is_file() {
         return Some(root);
     }

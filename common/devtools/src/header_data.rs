@@ -31,28 +31,34 @@ pub fn include_dirs(args: &[&str]) -> Result<Vec<PathBuf>> {
 
 /// Writes `data/platforms/<version>.txt` for each include directory.
 pub fn write_platforms(root: &Path, dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let out = root.join("inspector/abi/data/platforms");
-    std::fs::create_dir_all(&out)?;
-    let mut written = Vec::new();
-    for dir in dirs {
-        let (version, text) = abi::headers::render_platforms(dir)
-            .with_context(|| format!("reading the headers in {}", dir.display()))?;
-        let path = out.join(format!("{version}.txt"));
-        std::fs::write(&path, text)?;
-        written.push(path);
-    }
-    Ok(written)
+    write_each(root, "platforms", dirs, |dir| {
+        abi::headers::render_platforms(dir)
+            .with_context(|| format!("reading the headers in {}", dir.display()))
+    })
 }
 
 /// Writes `data/macro_symbols/<version>.txt` for each include directory.
 pub fn write_macro_symbols(root: &Path, dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let out = root.join("inspector/abi/data/macro_symbols");
+    write_each(root, "macro_symbols", dirs, |dir| {
+        abi::macro_gen::render_macro_symbols(dir)
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("compiling the headers in {}", dir.display()))
+    })
+}
+
+/// Renders one `<version>.txt` per include directory into
+/// `inspector/abi/data/<kind>/`.
+fn write_each(
+    root: &Path,
+    kind: &str,
+    dirs: &[PathBuf],
+    render: impl Fn(&Path) -> Result<(abi::PyVersion, String)>,
+) -> Result<Vec<PathBuf>> {
+    let out = root.join("inspector/abi/data").join(kind);
     std::fs::create_dir_all(&out)?;
     let mut written = Vec::new();
     for dir in dirs {
-        let (version, text) = abi::macro_gen::render_macro_symbols(dir)
-            .map_err(anyhow::Error::msg)
-            .with_context(|| format!("compiling the headers in {}", dir.display()))?;
+        let (version, text) = render(dir)?;
         let path = out.join(format!("{version}.txt"));
         std::fs::write(&path, text)?;
         written.push(path);

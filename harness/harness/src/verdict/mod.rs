@@ -315,21 +315,29 @@ fn death(scenario: Scenario, phase: &str, label: &str, run: &Run, reported: bool
         Ending::Signaled { .. } => run.native.as_ref(),
         _ => None,
     };
-    let mut inside = native.map(NativeStack::site_suffix).unwrap_or_default();
-    let mut meta = meta;
-    if let Some(frame) = native.and_then(NativeStack::cpython_site) {
-        meta = &CpythonCrash::META;
-        let library = frame.library.as_deref().unwrap_or_default();
-        let library = library.rsplit('/').next().unwrap_or(library);
-        let function = frame.function.as_deref().unwrap_or(&frame.address);
-        let location = frame
-            .location()
-            .map(|l| format!(" at {l}"))
-            .unwrap_or_default();
-        inside = format!(
-            ", inside CPython's own {library} ({function}{location}); no frame of the module is on the stack"
-        );
-    }
+    // A death inside CPython's own module with no frame of the module's is
+    // CPython's: another check, and CPython's frame as the site.
+    let (meta, inside) = match native.and_then(NativeStack::cpython_site) {
+        Some(frame) => {
+            let library = frame.library.as_deref().unwrap_or_default();
+            let library = library.rsplit('/').next().unwrap_or(library);
+            let function = frame.function.as_deref().unwrap_or(&frame.address);
+            let location = frame
+                .location()
+                .map(|l| format!(" at {l}"))
+                .unwrap_or_default();
+            (
+                &CpythonCrash::META,
+                format!(
+                    ", inside CPython's own {library} ({function}{location}); no frame of the module is on the stack"
+                ),
+            )
+        }
+        None => (
+            meta,
+            native.map(NativeStack::site_suffix).unwrap_or_default(),
+        ),
+    };
     let finding = Finding::new(meta, format!("the interpreter {how} {at}{inside}"))
         .with("phase", label)
         .with("signal", signal)
