@@ -5,6 +5,7 @@
 mod identifier;
 mod init_symbol;
 mod library;
+mod loaders;
 mod platform;
 mod suffix;
 mod tags;
@@ -17,6 +18,9 @@ pub use init_symbol::{
     init_symbol, python2_init_symbol,
 };
 pub use library::library_reason;
+pub use loaders::{
+    Build, Form, RULES, SuffixRule, extension_suffixes, loads, oldest_loader, rule_for,
+};
 pub use platform::{AbiFlags, Platform};
 pub use suffix::{ModuleFile, SuffixTag, parse_filename};
 pub use tags::{AbiTag, PlatformTag, parse_abi_tag, parse_platform_tag, parse_python_tag};

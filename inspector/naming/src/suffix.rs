@@ -9,8 +9,11 @@ use crate::triplet::{triplet_arch, windows_tag_arch};
 pub enum SuffixTag {
     /// `.so` / `.pyd`: any CPython (and Python 2) on the platform.
     Plain,
-    /// `.abi3.so`, `.abi3t.so` (free-threaded stable ABI, 3.15),
-    /// `.abi3-<triplet>.so` or `.abi3t-<triplet>.so` (3.15).
+    /// `.abi3.so`, `.abi3t.so` (PEP 803's stable ABI for free-threaded
+    /// builds, which 3.15's GIL-enabled builds load too: `free_threaded`
+    /// means abi3t), `.abi3-<platform>.so` or `.abi3t-<platform>.so`
+    /// (3.15), `<platform>` a Linux triplet or `darwin` (`triplet`). Which
+    /// builds load each: [`crate::loaders`].
     Abi3 {
         free_threaded: bool,
         triplet: Option<String>,
@@ -83,12 +86,17 @@ fn unix_suffix(suffix: &str, linux: bool) -> Option<SuffixTag> {
         "abi3t" => return Some(abi3(true, None)),
         _ => {}
     }
-    // 3.15's multiarch forms: `.abi3-<triplet>.so` and, free-threaded,
-    // `.abi3t-<triplet>.so` (cryptography 51 ships `_rust.abi3t-x86_64-linux-gnu.so`).
+    // 3.15's forms with SOABI_PLATFORM (gh-122931): `.abi3-<triplet>.so`,
+    // `.abi3t-<triplet>.so` (cryptography 51 ships `_rust.abi3t-x86_64-linux-gnu.so`),
+    // and on macOS `.abi3-darwin.so`, `.abi3t-darwin.so`. Who loads them:
+    // crate::loaders::RULES.
     for (prefix, free_threaded) in [("abi3-", false), ("abi3t-", true)] {
-        if let Some(triplet) = inner.strip_prefix(prefix) {
-            return (linux && triplet_arch(triplet).is_some())
-                .then(|| abi3(free_threaded, Some(triplet.to_owned())));
+        if let Some(platform) = inner.strip_prefix(prefix) {
+            let plausible = match linux {
+                true => triplet_arch(platform).is_some(),
+                false => platform == "darwin",
+            };
+            return plausible.then(|| abi3(free_threaded, Some(platform.to_owned())));
         }
     }
     let (version, platform) = inner.strip_prefix("cpython-")?.split_once('-')?;

@@ -110,10 +110,19 @@ fn abi3_forms() {
     let (m, _, tag, _) = parsed("_rust.abi3t-x86_64-linux-gnu.so", Linux);
     assert_eq!(m, "_rust");
     assert_eq!(tag, abi3(true, Some("x86_64-linux-gnu")));
-    // Only Linux has the triplet form.
+    // Linux names a triplet, macOS `darwin` (3.15, gh-122931); not the other's.
     assert_eq!(
         module("x.abi3-x86_64-linux-gnu.so", MacOs).unwrap(),
         "x.abi3-x86_64-linux-gnu"
+    );
+    assert_eq!(module("x.abi3-darwin.so", Linux).unwrap(), "x.abi3-darwin");
+    assert_eq!(
+        parsed("x.abi3-darwin.so", MacOs).2,
+        abi3(false, Some("darwin"))
+    );
+    assert_eq!(
+        parsed("x.abi3t-darwin.so", MacOs).2,
+        abi3(true, Some("darwin"))
     );
     assert_eq!(module("x.abi3-bogus.so", Linux).unwrap(), "x.abi3-bogus");
     assert_eq!(
