@@ -39,6 +39,9 @@ PROJECTS = [
         "cp314-cp314t-manylinux*_x86_64",
         "cp313-cp313-win_arm64",
         "cp315-cp315-macosx_*_arm64",
+        "cp314-cp314-manylinux*_x86_64",
+        "cp315-cp315-manylinux*_x86_64",
+        "cp315-cp315t-manylinux*_x86_64",
     ], None),
     ("lxml", "Cython", "6.2.1", [
         "cp312-cp312-manylinux*_x86_64",
@@ -86,6 +89,9 @@ PROJECTS = [
     ("msgspec", "C", "0.23.0", [
         "cp314-cp314t-manylinux*_x86_64",
         "cp312-cp312-win_amd64",
+        "cp314-cp314-manylinux*_x86_64",
+        "cp315-cp315-manylinux*_x86_64",
+        "cp315-cp315t-manylinux*_x86_64",
     ], None),
     ("yyjson", "C", "4.0.6", [
         "cp312-cp312-manylinux*_x86_64",
@@ -139,6 +145,9 @@ PROJECTS = [
     ("pydantic-core", "Rust (PyO3)", "2.50.5", [
         "cp314-cp314t-manylinux*_x86_64",
         "cp313-cp313-macosx_*_x86_64",
+        "cp314-cp314-manylinux*_x86_64",
+        "cp315-cp315-manylinux*_x86_64",
+        "cp315-cp315t-manylinux*_x86_64",
     ], None),
     ("rpds-py", "Rust (PyO3)", None, [
         "cp315-cp315t-manylinux*_x86_64",

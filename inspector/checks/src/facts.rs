@@ -67,7 +67,12 @@ pub struct Target {
     /// For abi3 modules: the oldest version it must load in.
     pub abi3_min: Option<(PyVersion, Source)>,
     pub debug: bool,
+    /// A free-threaded build loads it: `t`, or abi3t.
     pub free_threaded: bool,
+    /// PEP 803's stable ABI for free-threaded builds (`.abi3t.so`, the
+    /// `abi3t` wheel tag, `python3t.dll`): from 3.15, and GIL-enabled
+    /// builds load it too. Also sets `abi3` and `free_threaded`.
+    pub abi3t: bool,
     /// The file name or the wheel's ABI tag names the build (a version
     /// or abi3). A plain `.pyd` or `.so` names none, so its build flags
     /// come from what it links.
@@ -272,6 +277,7 @@ impl<'a> Facts<'a> {
                     target.abi3 = true;
                     target.abi_named = true;
                     target.free_threaded |= *free_threaded;
+                    target.abi3t |= *free_threaded;
                 }
                 SuffixTag::Plain => {}
             }
@@ -281,6 +287,7 @@ impl<'a> Facts<'a> {
             target.abi_named |= tag.abi3 || tag.version.is_some();
             if tag.abi3 {
                 target.abi3 = true;
+                target.abi3t |= tag.flags.free_threaded;
             }
             if let (None, Some((major, minor))) = (&target.version, tag.version) {
                 target.version = Some((version(major, minor), Source::WheelTag));
@@ -295,7 +302,11 @@ impl<'a> Facts<'a> {
                 target.free_threaded |= dll.free_threaded;
             }
             match dll.version {
-                None => target.abi3 = true,
+                None => {
+                    target.abi3 = true;
+                    // `python3t.dll`: the abi3t forwarder.
+                    target.abi3t |= dll.free_threaded;
+                }
                 Some(v) if target.version.is_none() => {
                     target.version = Some((v, Source::PythonDll));
                 }
@@ -308,12 +319,37 @@ impl<'a> Facts<'a> {
             if target.version.is_some_and(|(_, s)| s == Source::WheelTag) {
                 target.version = None;
             }
-            target.abi3_min = Some(self.declared_abi3_min(wheel_python).unwrap_or_else(|| {
-                (
-                    self.abi3_min_of_imports().unwrap_or(version(3, 2)),
-                    Source::Imports,
-                )
-            }));
+            let mut min = self.declared_abi3_min(wheel_python).unwrap_or_else(|| {
+                let imports = self.abi3_min_of_imports().unwrap_or(version(3, 2));
+                let hook = self.init_only_by_export_hook().then_some(version(3, 15));
+                (imports.max(hook.unwrap_or(imports)), Source::Imports)
+            });
+            // No CPython older than the suffix's first loader imports the
+            // file, whatever the tags declare: `.abi3t.so` is 3.15's.
+            let named = self
+                .file
+                .as_ref()
+                .and_then(|f| naming::oldest_loader(f, self.platform))
+                .map(|minor| version(3, minor));
+            // On a tie the name says it better than a guess from the imports.
+            let beats = |n: &PyVersion| *n > min.0 || (*n == min.0 && !min.1.is_declared());
+            if let Some(named) = named.filter(beats) {
+                min = (named, Source::FileName);
+            }
+            if target.abi3t && min.0 < version(3, 15) {
+                // abi3t began with 3.15 (PEP 803); a tag or DLL said abi3t.
+                let by_tag = self
+                    .subject
+                    .wheel
+                    .is_some_and(|w| w.abi_tags.iter().any(|t| t == "abi3t"));
+                let source = if by_tag {
+                    Source::WheelTag
+                } else {
+                    Source::PythonDll
+                };
+                min = (version(3, 15), source);
+            }
+            target.abi3_min = Some(min);
         }
         if target.version.is_none() && self.generation == Generation::Python2 {
             target.version = Some((version(2, 7), Source::Python2Api));
@@ -353,6 +389,35 @@ impl<'a> Facts<'a> {
             return Some((v, Source::WheelTag));
         }
         floor.map(of)
+    }
+
+    /// Whether the module's only init function is PEP 793's export hook
+    /// (`PyModExport_<name>`, no `PyInit_<name>`): only CPython 3.15 and
+    /// later look it up (Python/importdl.c before 3.15 builds only the
+    /// `PyInit` name).
+    pub fn init_only_by_export_hook(&self) -> bool {
+        let Some(module) = &self.module else {
+            return false;
+        };
+        if self.generation != Generation::Python3 {
+            return false;
+        }
+        let hook = [naming::export_symbol(module)];
+        let init = [naming::init_symbol(module)];
+        self.slices()
+            .iter()
+            .all(|slice| Facts::exports_any(slice, &hook) && !Facts::exports_any(slice, &init))
+            && !self.slices().is_empty()
+    }
+
+    /// The oldest CPython 3 version the file's name (and tags) let load it,
+    /// when one is known; None when any CPython 3 may (a plain `.so`).
+    pub fn oldest_loading_version(&self) -> Option<(PyVersion, Source)> {
+        match (self.target.abi3_min, self.target.version) {
+            (Some(min), _) => Some(min),
+            (None, Some(v)) => Some(v),
+            (None, None) => None,
+        }
     }
 
     /// The newest version that added a stable-ABI symbol the module

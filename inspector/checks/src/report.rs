@@ -33,6 +33,10 @@ pub enum FileKind {
 pub struct InitSymbol {
     pub symbol: String,
     pub module: String,
+    /// Which CPython calls it, when the file exports both `PyInit_<name>`
+    /// and PEP 793's `PyModExport_<name>` for one module.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// What the file name and wheel tags say the module is for.
@@ -48,6 +52,10 @@ pub struct TagReport {
     pub abi3_min: Option<String>,
     pub debug: bool,
     pub free_threaded: bool,
+    /// PEP 803's abi3t (3.15+, loaded by GIL-enabled and free-threaded
+    /// builds alike); present only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub abi3t: bool,
     /// The platform part of the suffix: a Linux triplet, `darwin`, `win_amd64`.
     pub platform: Option<String>,
     /// The wheel's tags, when the file came from a wheel.
@@ -202,6 +210,7 @@ pub fn inspect(
             .map(|e| InitSymbol {
                 symbol: e.symbol.clone(),
                 module: e.module.clone(),
+                note: pair_note(&facts.init_exports, e),
             })
             .collect(),
         findings,
@@ -229,11 +238,39 @@ fn tag_report(facts: &Facts<'_>) -> TagReport {
         abi3_min: target.abi3_min.map(|(v, _)| v.to_string()),
         debug: target.debug,
         free_threaded: target.free_threaded,
+        abi3t: target.abi3t,
         platform,
         wheel: facts.subject.wheel.map(|w| WheelTags {
             python: w.python_tags.clone(),
             abi: w.abi_tags.clone(),
             platform: w.platform_tags.clone(),
         }),
+    }
+}
+
+/// For a module exporting both init forms: CPython 3.15 and later call the
+/// PEP 793 hook and ignore `PyInit_` (Python/importdl.c looks up
+/// `PyModExport` first), older versions call `PyInit_`.
+fn pair_note(exports: &[naming::InitExport], export: &naming::InitExport) -> Option<String> {
+    use naming::InitKind::{PyInit, PyInitU, PyModExport, PyModExportU};
+    let twin = |kinds: [naming::InitKind; 2]| {
+        exports
+            .iter()
+            .find(|e| e.module == export.module && kinds.contains(&e.kind))
+    };
+    match export.kind {
+        PyInit | PyInitU => twin([PyModExport, PyModExportU]).map(|hook| {
+            format!(
+                "called by CPython before 3.15; 3.15 and later call `{}`",
+                hook.symbol
+            )
+        }),
+        PyModExport | PyModExportU => twin([PyInit, PyInitU]).map(|init| {
+            format!(
+                "PEP 793 hook, called by CPython 3.15 and later instead of `{}`",
+                init.symbol
+            )
+        }),
+        _ => None,
     }
 }

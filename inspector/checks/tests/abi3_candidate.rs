@@ -106,3 +106,16 @@ fn python2_modules_are_silent() {
     );
     assert_silent(&report, CHECK);
 }
+
+#[test]
+fn a_pep_793_hook_alone_makes_the_candidate_3_15() {
+    let hook_only = elf_x86_64()
+        .export("PyModExport_spam")
+        .import("PyLong_FromLong")
+        .build();
+    let report = run("spam.cpython-315-x86_64-linux-gnu.so", &hook_only);
+    assert_eq!(
+        only(&report, CHECK).message,
+        "the one symbol it imports from the interpreter is in the stable ABI of 3.2, and its only init function, PEP 793's export hook, is looked up from 3.15 on: built with Py_LIMITED_API=0x030F0000 it could ship as one abi3 module for 3.15 and later"
+    );
+}

@@ -76,3 +76,43 @@ fn a_floor_declared_for_the_files_path_counts() {
         ],
     );
 }
+
+#[test]
+fn a_pep_793_hook_alone_sets_the_floor_to_3_15() {
+    let hook_only = elf_x86_64()
+        .export("PyModExport_spam")
+        .import("PyLong_FromLong")
+        .build();
+    let report = run("spam.abi3.so", &hook_only);
+    let finding = only(&report, CHECK);
+    assert_mentions(
+        &finding.message,
+        &[
+            "PEP 793's `PyModExport_spam`",
+            "needs CPython 3.15 or later",
+        ],
+    );
+    assert!(!finding.message.contains("3.2"), "{}", finding.message);
+    assert_eq!(
+        report.tag.as_ref().unwrap().abi3_min.as_deref(),
+        Some("3.15")
+    );
+}
+
+#[test]
+fn abi3t_names_its_floor_3_15() {
+    // `.abi3t.so` is 3.15's: the name says the floor, no guess from imports.
+    for name in ["spam.abi3t.so", "spam.abi3t-x86_64-linux-gnu.so"] {
+        let report = run(name, &module());
+        assert_silent(&report, CHECK);
+        let tag = report.tag.as_ref().unwrap();
+        assert_eq!(tag.abi3_min.as_deref(), Some("3.15"), "{name}");
+        assert!(tag.abi3 && tag.abi3t && tag.free_threaded, "{tag:?}");
+    }
+    // Even against a lower declared minimum: nothing older loads the file.
+    let report = run_with("spam.abi3t.so", &module(), None, &options_abi3_min(3, 10));
+    assert_eq!(
+        report.tag.as_ref().unwrap().abi3_min.as_deref(),
+        Some("3.15")
+    );
+}

@@ -255,8 +255,117 @@ fn a_pep_793_hook_alone_does_not_load_before_3_15() {
         .build();
     let report = run("spam.cpython-312-x86_64-linux-gnu.so", &binary);
     let finding = only(&report, CHECK);
+    assert_eq!(finding.severity, Severity::Error);
     assert_mentions(
         &finding.message,
-        &["`PyInit_spam`", "`PyModExport_spam` (module `spam`)"],
+        &[
+            "no exported init function `PyInit_spam` for module `spam`",
+            "its init is PEP 793's `PyModExport_spam`",
+            "the file name names CPython 3.12",
+            "CPython before 3.15 looks up only `PyInit_spam` (Python/importdl.c)",
+        ],
     );
+    // The hook is this module's own: no "did you mean" naming the same module.
+    assert!(
+        !finding.message.contains("did you mean"),
+        "{}",
+        finding.message
+    );
+}
+
+fn hook_only(module: &str) -> binary::Binary {
+    elf_x86_64()
+        .export(&format!("PyModExport_{module}"))
+        .import("PyLong_FromLong")
+        .build()
+}
+
+#[test]
+fn a_hook_alone_is_the_init_of_3_15_targets() {
+    for name in [
+        "hx.abi3t.so",
+        "hx.abi3t-x86_64-linux-gnu.so",
+        "hx.cpython-315-x86_64-linux-gnu.so",
+        "hx.cpython-315t-x86_64-linux-gnu.so",
+        "hx.cpython-315d-x86_64-linux-gnu.so",
+        // abi3 with nothing declared: the hook itself makes it 3.15's.
+        "hx.abi3.so",
+    ] {
+        let report = run(name, &hook_only("hx"));
+        assert_silent(&report, CHECK);
+        assert_silent(&report, "init-symbol-not-exported");
+        assert_silent(&report, "extra-init-symbols");
+    }
+    let wheel = "cryptography-51.0.1-cp315-abi3.abi3t-manylinux_2_34_x86_64.whl";
+    let report = run_in_wheel(
+        wheel,
+        "_rust.abi3t-x86_64-linux-gnu.so",
+        &hook_only("_rust"),
+    );
+    assert_silent(&report, CHECK);
+}
+
+#[test]
+fn a_hook_alone_is_an_error_where_an_older_cpython_loads_the_file() {
+    // abi3 declared for 3.11: 3.11-3.14 would look up PyInit_hx.
+    let report = run_with(
+        "hx.abi3.so",
+        &hook_only("hx"),
+        None,
+        &options_abi3_min(3, 11),
+    );
+    assert_mentions(
+        &only(&report, CHECK).message,
+        &[
+            "abi3 module for CPython 3.11 and later (--abi3-min)",
+            "Python/importdl.c",
+        ],
+    );
+    let wheel = "hx-1.0-cp39-abi3-manylinux_2_17_x86_64.whl";
+    let report = run_in_wheel(wheel, "hx.abi3.so", &hook_only("hx"));
+    assert_mentions(
+        &only(&report, CHECK).message,
+        &["abi3 module for CPython 3.9 and later (the wheel tag)"],
+    );
+    // `.so` names no version: every CPython loads it.
+    let report = run("hx.so", &hook_only("hx"));
+    assert_mentions(
+        &only(&report, CHECK).message,
+        &["`.so` names no version, so every CPython loads it"],
+    );
+    // Debian's 3.14 lists `.abi3-<triplet>.so` too, but with nothing declared
+    // the hook alone sets the floor: 3.15.
+    let report = run("hx.abi3-x86_64-linux-gnu.so", &hook_only("hx"));
+    assert_eq!(
+        report.tag.as_ref().unwrap().abi3_min.as_deref(),
+        Some("3.15")
+    );
+    assert_silent(&report, CHECK);
+}
+
+#[test]
+fn both_hooks_are_fine_and_the_report_says_which_cpython_calls_which() {
+    let binary = elf_x86_64()
+        .export("PyInit_both")
+        .export("PyModExport_both")
+        .import("PyModuleDef_Init")
+        .build();
+    for name in [
+        "both.cpython-314-x86_64-linux-gnu.so",
+        "both.cpython-315-x86_64-linux-gnu.so",
+        "both.abi3.so",
+        "both.so",
+    ] {
+        let report = run(name, &binary);
+        assert_silent(&report, CHECK);
+        assert_silent(&report, "extra-init-symbols");
+        let notes: Vec<_> = report
+            .init_symbols
+            .iter()
+            .map(|s| (s.symbol.as_str(), s.note.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(notes.len(), 2, "{name}");
+        assert!(notes[0].1.contains("before 3.15"), "{notes:?}");
+        assert!(notes[1].1.contains("3.15 and later"), "{notes:?}");
+    }
 }

@@ -69,11 +69,22 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     } else {
         format!("all {n} symbols")
     };
+    let are = if n == 1 { "is" } else { "are" };
+    let mut fits =
+        format!("{all} it imports from the interpreter {are} in the stable ABI of {needed}");
+    // PEP 793's hook alone is looked up only from 3.15 (Python/importdl.c).
+    let v315 = PyVersion {
+        major: 3,
+        minor: 15,
+    };
+    if facts.init_only_by_export_hook() && needed < v315 {
+        needed = v315;
+        fits.push_str(", and its only init function, PEP 793's export hook, is looked up from 3.15 on");
+    }
     out.push(Finding::new(
         &Abi3Candidate::META,
         format!(
-            "{all} it imports from the interpreter {} in the stable ABI of {needed}: built with Py_LIMITED_API=0x{:02X}{:02X}0000 it could ship as one abi3 module for {needed} and later",
-            if n == 1 { "is" } else { "are" },
+            "{fits}: built with Py_LIMITED_API=0x{:02X}{:02X}0000 it could ship as one abi3 module for {needed} and later",
             needed.major,
             needed.minor
         ),

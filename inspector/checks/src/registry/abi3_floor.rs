@@ -54,6 +54,23 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         .filter(|i| stable.get(&i.name).is_some_and(|s| s.added == min))
         .map(|i| i.name.as_str())
         .collect();
+    if facts.init_only_by_export_hook() && min == (abi::PyVersion { major: 3, minor: 15 }) {
+        let hook = facts
+            .module
+            .as_deref()
+            .map(naming::export_symbol)
+            .unwrap_or_default();
+        out.push(
+            Finding::new(
+                &Abi3Floor::META,
+                format!(
+                    "abi3 module with no declared minimum CPython: its only init function, PEP 793's `{hook}`, needs CPython 3.15 or later (older versions look up only `PyInit_`)"
+                ),
+            )
+            .with_symbols([hook]),
+        );
+        return;
+    }
     let why = if needing.is_empty() {
         String::new()
     } else {

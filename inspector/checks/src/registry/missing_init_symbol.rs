@@ -32,6 +32,13 @@ declare_check! {
     /// (`eggs.cpython-312-x86_64-linux-gnu.so`). For non-ASCII module names
     /// the function is `PyInitU_` followed by the module name in Python's
     /// punycode with `-` replaced by `_`; `extinspect` prints the exact name.
+    ///
+    /// A module whose only init is PEP 793's `PyModExport_<name>` hook loads
+    /// only in CPython 3.15 and later: before 3.15, `Python/importdl.c`
+    /// looks up `PyInit_<name>` alone. Name it for 3.15 and later
+    /// (`.cpython-315-…`, `.abi3t.so`, or abi3 with a declared minimum of
+    /// 3.15), or export `PyInit_<name>` too: 3.15 uses the hook when both
+    /// are there.
     pub struct MissingInitSymbol {
         id: "missing-init-symbol",
         severity: Error,
@@ -59,8 +66,25 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         let plural = if missing.len() == 1 { "" } else { "s" };
         message.push_str(&format!(" in the {} slice{plural}", slice_names(&missing)));
     }
-    let others = facts.other_init_exports();
-    if others.is_empty() {
+    let hook = naming::export_symbol(module);
+    let only_hook = facts.init_exports.iter().any(|e| e.symbol == hook);
+    if only_hook {
+        message.push_str(&format!(
+            ": its init is PEP 793's `{hook}`, which CPython looks up from 3.15 on, but {}, and CPython before 3.15 looks up only `{wanted}` (Python/importdl.c)",
+            older_loader(facts)
+        ));
+    }
+    // The export hook of this same module is not another module to suggest.
+    let others: Vec<_> = facts
+        .other_init_exports()
+        .into_iter()
+        .filter(|e| &e.module != module)
+        .collect();
+    if others.is_empty() && only_hook {
+        message.push_str(&format!(
+            "; export `{wanted}` as well (CPython 3.15 still prefers the hook), or name and tag the file for 3.15 and later only"
+        ));
+    } else if others.is_empty() {
         message.push_str("; the file exports no init function at all");
     } else {
         message.push_str(&format!("; it exports {}", describe_inits(&others)));
@@ -85,4 +109,22 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     }
     let symbols = std::iter::once(wanted.clone()).chain(others.iter().map(|e| e.symbol.clone()));
     out.push(Finding::new(&MissingInitSymbol::META, message).with_symbols(symbols));
+}
+
+/// Why a CPython older than 3.15 may load the file.
+fn older_loader(facts: &Facts<'_>) -> String {
+    let target = &facts.target;
+    match (target.abi3_min, target.version) {
+        (Some((min, source)), _) => format!(
+            "it is an abi3 module for CPython {min} and later ({})",
+            source.describe()
+        ),
+        (None, Some((version, source))) => {
+            format!("{} names CPython {version}", source.describe())
+        }
+        (None, None) => {
+            let suffix = facts.file.as_ref().map_or("its suffix", |f| f.suffix.as_str());
+            format!("`{suffix}` names no version, so every CPython loads it")
+        }
+    }
 }

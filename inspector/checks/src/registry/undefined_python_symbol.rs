@@ -110,14 +110,23 @@ fn runtimes_for(facts: &Facts<'_>, library: Option<&str>) -> Result<Vec<Runtime>
         .expect("tables are committed");
     let mut missing = Vec::new();
     let mut found = Vec::new();
-    for version in versions(newest) {
+    // abi3t loads in the GIL-enabled builds of 3.15+ as well (PEP 803):
+    // those are judged too, and where tables exist.
+    let keys = |version: PyVersion| -> Vec<TableKey> {
+        let own = build(version);
+        match target.abi3t {
+            true => vec![TableKey { free_threaded: false, ..own }, own],
+            false => vec![own],
+        }
+    };
+    for key in versions(newest).into_iter().flat_map(keys) {
         let runtime = match facts.format {
-            Format::Macho => Runtime::mac_libpython(build(version)),
-            _ => Runtime::libpython(build(version)),
+            Format::Macho => Runtime::mac_libpython(key),
+            _ => Runtime::libpython(key),
         };
         match runtime {
             Some(runtime) => found.push(runtime),
-            None => missing.push(build(version).to_string()),
+            None => missing.push(key.to_string()),
         }
     }
     match (found.is_empty(), target.abi3_min, missing.first()) {

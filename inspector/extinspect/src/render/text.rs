@@ -102,7 +102,7 @@ fn describe(file: &FileReport) -> String {
     if let Some(tag) = &file.tag {
         let mut t = String::new();
         if tag.abi3 {
-            t.push_str("abi3");
+            t.push_str(if tag.abi3t { "abi3t" } else { "abi3" });
             if let Some(min) = &tag.abi3_min {
                 let _ = write!(t, " {min}+");
             }
@@ -112,7 +112,10 @@ fn describe(file: &FileReport) -> String {
         if tag.debug {
             t.push_str(" debug");
         }
-        if tag.free_threaded {
+        if tag.abi3t {
+            // PEP 803: both builds of 3.15+ load abi3t.
+            t.push_str(" GIL-enabled and free-threaded");
+        } else if tag.free_threaded {
             t.push_str(" free-threaded");
         }
         if !t.is_empty() {
