@@ -65,6 +65,53 @@ pub fn parse_python_tag(tag: &str) -> Option<(u8, u8)> {
     }
 }
 
+/// Why no installer installs a wheel with these python and ABI tag sets
+/// (compressed sets split on `.`): no pair of them is in any CPython's
+/// supported-tag list as `packaging.tags` builds it (pip vendors it; uv
+/// builds the same list). `cpython_tags` spells the interpreter tag
+/// `cp<XY>`, digits only, and pairs it with the interpreter's own ABI tags
+/// (`cp<XY>[t][d]`), `abi3` (GIL-enabled builds), `abi3t` (free-threaded
+/// builds, PEP 803) or `none`; `compatible_tags` adds `py*`/`cp<XY>` with
+/// `none`. None when some pair is installable, or when a tag belongs to
+/// another implementation (nothing certain to say).
+pub fn uninstallable_reason(python_tags: &[String], abi_tags: &[String]) -> Option<String> {
+    let mut reasons = Vec::new();
+    for python in python_tags {
+        for abi in abi_tags {
+            match pair_reason(python, abi) {
+                None => return None,
+                Some(reason) => {
+                    if !reasons.contains(&reason) {
+                        reasons.push(reason);
+                    }
+                }
+            }
+        }
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+fn pair_reason(python: &str, abi: &str) -> Option<String> {
+    let digits = python.strip_prefix("cp")?;
+    let (major, minor, flags) = split_version(digits)?;
+    if !flags.is_empty() {
+        return Some(format!(
+            "`{python}` is no python tag: an interpreter's is `cp{major}{minor}`, its version alone;              build flags such as `{flags}` belong in the ABI tag (`cp{major}{minor}{flags}`, or `abi3t` for              PEP 803's stable ABI)"
+        ));
+    }
+    match abi {
+        "abi3" | "abi3t" | "none" => None,
+        _ => {
+            let (abi_major, abi_minor, _) = split_version(abi.strip_prefix("cp")?)?;
+            ((abi_major, abi_minor) != (major, minor)).then(|| {
+                format!(
+                    "ABI tag `{abi}` is listed only with python tag `cp{abi_major}{abi_minor}`, not `{python}`"
+                )
+            })
+        }
+    }
+}
+
 /// Parse a platform tag (manylinux, musllinux, linux, android, macosx,
 /// Windows); None for `any` and anything unknown.
 pub fn parse_platform_tag(tag: &str) -> Option<PlatformTag> {

@@ -31,6 +31,7 @@ registry! {
     init_symbol_not_exported::InitSymbolNotExported,
     extra_init_symbols::ExtraInitSymbols,
     tag_arch_mismatch::TagArchMismatch,
+    uninstallable_wheel_tag::UninstallableWheelTag,
     python_dll_mismatch::PythonDllMismatch,
     links_libpython::LinksLibpython,
     abi3_violation::Abi3Violation,

@@ -117,3 +117,34 @@ fn python_tags() {
         assert_eq!(parse_python_tag(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn installable_and_uninstallable_tag_sets() {
+    let set = |s: &str| s.split('.').map(str::to_owned).collect::<Vec<_>>();
+    let reason = |py: &str, abi: &str| uninstallable_reason(&set(py), &set(abi));
+    // What packaging.tags lists for some CPython.
+    for (py, abi) in [
+        ("cp315", "abi3.abi3t"),
+        ("cp315", "abi3t"),
+        ("cp39", "abi3t"),
+        ("cp315", "cp315t"),
+        ("cp313", "cp313td"),
+        ("cp312", "none"),
+        ("py3", "none"),
+        ("cp38", "abi3"),
+        ("pp310", "pypy310_pp73"),
+        // One installable pair is enough.
+        ("cp314t.cp315", "abi3t"),
+    ] {
+        assert_eq!(reason(py, abi), None, "{py}-{abi}");
+    }
+    let r = reason("cp315t", "abi3t").expect("cp315t-abi3t is uninstallable");
+    assert!(r.contains("`cp315t` is no python tag"), "{r}");
+    assert!(r.contains("`cp315`"), "{r}");
+    let r = reason("cp314", "cp315").expect("mismatched versions");
+    assert!(
+        r.contains("`cp315` is listed only with python tag `cp315`"),
+        "{r}"
+    );
+    assert!(reason("cp312d", "cp312d").is_some());
+}
