@@ -175,3 +175,35 @@ fn an_untagged_pyd_is_for_the_build_whose_dll_it_links() {
     assert_silent(&report, CHECK);
     assert!(report.tag.as_ref().unwrap().free_threaded, "{report:?}");
 }
+
+#[test]
+fn abi3t_wheels_may_import_either_stable_forwarder() {
+    // PEP 803: an abi3t `.pyd` loads in 3.15's GIL-enabled and free-threaded
+    // builds; argon2-cffi-bindings 26.2.0's cp315-abi3.abi3t wheel imports
+    // python3t.dll.
+    for wheel in [
+        "spam-1.0-cp315-abi3.abi3t-win_amd64.whl",
+        "spam-1.0-cp315-abi3t-win_amd64.whl",
+    ] {
+        for dll in ["python3t.dll", "python3.dll"] {
+            let report = run_in_wheel(wheel, "spam.pyd", &pyd(&[dll]));
+            assert_silent(&report, CHECK);
+            let tag = report.tag.as_ref().unwrap();
+            assert!(tag.abi3t, "{wheel} {dll}: {tag:?}");
+            assert_eq!(tag.abi3_min.as_deref(), Some("3.15"));
+        }
+    }
+    // A version-specific DLL still breaks abi3t's promise.
+    let report = run_in_wheel(
+        "spam-1.0-cp315-abi3t-win_amd64.whl",
+        "spam.pyd",
+        &pyd(&["python315t.dll"]),
+    );
+    assert_mentions(
+        &only(&report, CHECK).message,
+        &["tagged abi3", "`python315t.dll`"],
+    );
+    // python3t.dll alone makes an untagged `.pyd` abi3t.
+    let report = run("spam.pyd", &pyd(&["python3t.dll"]));
+    assert!(report.tag.as_ref().unwrap().abi3t);
+}

@@ -10,7 +10,8 @@ declare_check! {
     /// For a Windows module, compares the interpreter DLL it imports with the
     /// interpreter its tags name: a `cp311` module must import
     /// `python311.dll`; an abi3 module must import `python3.dll`, not
-    /// `python3XY.dll`; a debug (`_d`) or free-threaded (`t`) module must
+    /// `python3XY.dll` (an abi3t one, PEP 803, `python3.dll` or
+    /// `python3t.dll`); a debug (`_d`) or free-threaded (`t`) module must
     /// import the matching debug or free-threaded DLL; and one module must
     /// not import two interpreter DLLs.
     ///
@@ -69,7 +70,11 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             || facts
                 .subject
                 .wheel
-                .is_some_and(|w| w.abi_tags.iter().any(|t| t == "abi3")));
+                .is_some_and(|w| w.abi_tags.iter().any(|t| t == "abi3" || t == "abi3t")));
+    let stable_dll = match target.abi3t {
+        true => "`python3t.dll` or `python3.dll`",
+        false => "`python3.dll`",
+    };
     for dll in dlls {
         match (dll.version, tagged_version) {
             (Some(v), Some((tag, source))) if v != tag => push(
@@ -82,7 +87,7 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             ),
             (Some(v), _) if abi3_by_tag => push(
                 format!(
-                    "tagged abi3 but imports `{}` instead of `python3.dll`, so it loads only in CPython {v}",
+                    "tagged abi3 but imports `{}` instead of {stable_dll}, so it loads only in CPython {v}",
                     dll.name
                 ),
                 vec![dll.name.clone()],
@@ -92,7 +97,13 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         let expected = PythonDll::expected_name(dll.version, target.debug, target.free_threaded);
         // A debug interpreter loads only `_d` names, so debug always
         // counts; free-threading only where a tag names the build.
-        let ft_mismatch = target.abi_named && dll.free_threaded != target.free_threaded;
+        // An abi3t module (PEP 803) loads in 3.15's GIL-enabled and
+        // free-threaded builds alike: `python3.dll` and `python3t.dll` are
+        // both stable forwarders, and which of them each build ships is the
+        // installer's layout (python/cpython#148690), not a mismatch to report.
+        let stable_forwarder = target.abi3t && dll.version.is_none();
+        let ft_mismatch =
+            target.abi_named && !stable_forwarder && dll.free_threaded != target.free_threaded;
         if dll.debug != target.debug || ft_mismatch {
             let build = |debug: bool, ft: bool| match (debug, ft) {
                 (false, false) => "a release build",
