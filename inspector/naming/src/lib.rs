@@ -24,7 +24,8 @@ pub use loaders::{
 pub use platform::{AbiFlags, Platform};
 pub use suffix::{ModuleFile, SuffixTag, parse_filename};
 pub use tags::{
-    AbiTag, PlatformTag, parse_abi_tag, parse_platform_tag, parse_python_tag, uninstallable_reason,
+    AbiTag, NEWEST_MINOR, PlatformTag, installing_builds, parse_abi_tag, parse_platform_tag,
+    parse_python_tag, uninstallable_reason,
 };
 pub use triplet::{triplet_arch, windows_tag_arch};
 pub use wheel::{WheelName, parse_wheel_filename};

@@ -117,7 +117,9 @@ pub const RULES: &[SuffixRule] = &[
         true,
         false,
         "Python/dynload_shlib.c: \".abi\" PYTHON_ABI_STRING \".so\" (PEP 384, 3.2), \
-         inside #ifndef Py_GIL_DISABLED since 3.13: free-threaded builds do not list it",
+         inside #ifndef Py_GIL_DISABLED since 3.13 (gh-111870: free-threaded builds loaded \
+         GIL-ABI abi3 modules and crashed), so free-threaded builds do not list it; the abi3t \
+         entries are outside that block (robotpy/crossenv#165 reads it so for 3.15.0rc2)",
     ),
     rule(
         Linux,
@@ -273,6 +275,24 @@ impl SuffixRule {
                 self.gil
             }
             && (self.form != AltSoabi || build.debug)
+    }
+
+    /// Who lists this row, for messages: "GIL-enabled CPython 3.2 and later".
+    pub fn loaded_by(&self) -> String {
+        let builds = match (self.gil, self.free_threaded) {
+            (true, false) => "GIL-enabled CPython",
+            (false, true) => "free-threaded CPython",
+            _ => "CPython",
+        };
+        let both = if self.gil && self.free_threaded && self.since >= 13 {
+            " (GIL-enabled and free-threaded)"
+        } else {
+            ""
+        };
+        match self.since {
+            0 => format!("every {builds}"),
+            since => format!("{builds} 3.{since} and later{both}"),
+        }
     }
 
     /// The suffix `build` lists for this row, with `platform_part` the

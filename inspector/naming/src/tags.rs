@@ -112,6 +112,58 @@ fn pair_reason(python: &str, abi: &str) -> Option<String> {
     }
 }
 
+/// The newest CPython 3 minor version whose naming rules we know.
+pub const NEWEST_MINOR: u8 = 15;
+
+/// The release (non-debug) CPython builds up to [`NEWEST_MINOR`] that an
+/// installer puts this wheel on, as `packaging.tags.cpython_tags` lists
+/// their tags: `cp<XY>-cp<XY>[t]` for that build, `cp<XY>-abi3` for the
+/// GIL-enabled builds of 3.XY and later, `cp<XY>-abi3t` for the
+/// free-threaded ones (`_abi3t_applies`), `cp<XY>-none` for 3.XY. Debug
+/// builds are left out: installers give them release wheels too, which on
+/// Windows they cannot load, and no wheel tag can say otherwise.
+/// Other python tags (`py3`, other implementations) give nothing.
+pub fn installing_builds(python_tags: &[String], abi_tags: &[String]) -> Vec<crate::Build> {
+    let mut builds = Vec::new();
+    let mut add = |build: crate::Build| {
+        if build.exists() && build.minor <= NEWEST_MINOR && !builds.contains(&build) {
+            builds.push(build);
+        }
+    };
+    let release = |minor, free_threaded| crate::Build {
+        minor,
+        debug: false,
+        free_threaded,
+    };
+    for python in python_tags {
+        let Some((3, minor, "")) = python.strip_prefix("cp").and_then(split_version) else {
+            continue;
+        };
+        for abi in abi_tags {
+            match abi.as_str() {
+                "abi3" => (minor.max(2)..=NEWEST_MINOR).for_each(|m| add(release(m, false))),
+                "abi3t" => (minor.max(2)..=NEWEST_MINOR).for_each(|m| add(release(m, true))),
+                "none" => {
+                    add(release(minor, false));
+                    add(release(minor, true));
+                }
+                _ => match parse_abi_tag(abi) {
+                    Some(AbiTag {
+                        version: Some((3, abi_minor)),
+                        flags,
+                        ..
+                    }) if abi_minor == minor && !flags.debug => {
+                        add(release(minor, flags.free_threaded))
+                    }
+                    _ => {}
+                },
+            }
+        }
+    }
+    builds.sort();
+    builds
+}
+
 /// Parse a platform tag (manylinux, musllinux, linux, android, macosx,
 /// Windows); None for `any` and anything unknown.
 pub fn parse_platform_tag(tag: &str) -> Option<PlatformTag> {

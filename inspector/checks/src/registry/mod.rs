@@ -32,6 +32,7 @@ registry! {
     extra_init_symbols::ExtraInitSymbols,
     tag_arch_mismatch::TagArchMismatch,
     uninstallable_wheel_tag::UninstallableWheelTag,
+    tag_suffix_mismatch::TagSuffixMismatch,
     python_dll_mismatch::PythonDllMismatch,
     links_libpython::LinksLibpython,
     abi3_violation::Abi3Violation,

@@ -148,3 +148,30 @@ fn installable_and_uninstallable_tag_sets() {
     );
     assert!(reason("cp312d", "cp312d").is_some());
 }
+
+#[test]
+fn builds_an_installer_puts_a_wheel_on() {
+    use crate::Build;
+    let set = |s: &str| s.split('.').map(str::to_owned).collect::<Vec<_>>();
+    let on = |py: &str, abi: &str| installing_builds(&set(py), &set(abi));
+    let b = |minor, free_threaded| Build {
+        minor,
+        debug: false,
+        free_threaded,
+    };
+    assert_eq!(on("cp315", "abi3.abi3t"), vec![b(15, false), b(15, true)]);
+    assert_eq!(on("cp315", "cp315t"), vec![b(15, true)]);
+    assert_eq!(on("cp312", "cp312"), vec![b(12, false)]);
+    assert_eq!(
+        on("cp313", "abi3"),
+        vec![b(13, false), b(14, false), b(15, false)]
+    );
+    // packaging lists cp3X-abi3t for free-threaded builds from 3.X on.
+    assert_eq!(
+        on("cp39", "abi3t"),
+        vec![b(13, true), b(14, true), b(15, true)]
+    );
+    assert_eq!(on("cp315t", "abi3t"), vec![]);
+    assert_eq!(on("py3", "none"), vec![]);
+    assert_eq!(on("cp312", "cp312d"), vec![]);
+}
