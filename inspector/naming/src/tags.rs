@@ -96,7 +96,7 @@ fn pair_reason(python: &str, abi: &str) -> Option<String> {
     let (major, minor, flags) = split_version(digits)?;
     if !flags.is_empty() {
         return Some(format!(
-            "`{python}` is no python tag: an interpreter's is `cp{major}{minor}`, its version alone;              build flags such as `{flags}` belong in the ABI tag (`cp{major}{minor}{flags}`, or `abi3t` for              PEP 803's stable ABI)"
+            "`{python}` is no python tag: an interpreter's is `cp{major}{minor}`, its version alone; build flags such as `{flags}` belong in the ABI tag (`cp{major}{minor}{flags}`, or `abi3t` for PEP 803's stable ABI)"
         ));
     }
     match abi {
