@@ -234,8 +234,7 @@ pub const RULES: &[SuffixRule] = &[
     ),
 ];
 
-/// The platform part of the suffixes of `platform`: the Linux triplet,
-/// `darwin`, or the lowercased Windows tag (`win_amd64`).
+/// The table's form of a parsed name (a Windows name is told by `.pyd`).
 fn form_of(file: &ModuleFile) -> Form {
     match &file.tag {
         SuffixTag::Plain if file.suffix.to_ascii_lowercase().ends_with(".pyd") => Pyd,
