@@ -67,6 +67,11 @@ pub struct Interpreter {
     pub free_threaded: bool,
     /// `EXT_SUFFIX`, e.g. `.cpython-312-x86_64-linux-gnu.so`.
     pub ext_suffix: Option<String>,
+    /// `importlib.machinery.EXTENSION_SUFFIXES`: every suffix its import
+    /// system finds an extension module by, in its order (None on Python 2
+    /// and in discovery caches older than the field).
+    #[serde(default)]
+    pub extension_suffixes: Option<Vec<String>>,
     pub soabi: Option<String>,
     pub multiarch: Option<String>,
     /// `sysconfig.get_platform()`, e.g. `linux-x86_64`.
@@ -77,6 +82,10 @@ pub struct Interpreter {
     pub libdir: Option<PathBuf>,
     /// `LDLIBRARY`, e.g. `libpython3.12.so`.
     pub ldlibrary: Option<String>,
+    /// `INSTSONAME`, the shared library's run-time name, e.g.
+    /// `libpython3.15d.so.1.0` (absent from old discovery caches).
+    #[serde(default)]
+    pub instsoname: Option<String>,
     /// Built with `--enable-shared` (a `libpython` exists to link or load).
     pub shared: bool,
     pub pointer_size: u32,

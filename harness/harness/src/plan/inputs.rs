@@ -122,6 +122,7 @@ pub fn gather(
             },
             build: Build {
                 tag: None,
+                suffix: None,
                 abi3_min: None,
             },
             not_runnable: None,
@@ -147,6 +148,7 @@ pub fn failed(display: String, error: String) -> ModuleInput {
         display,
         build: Build {
             tag: None,
+            suffix: None,
             abi3_min: None,
         },
         not_runnable: None,
@@ -244,7 +246,7 @@ fn described(
     ModuleInput {
         display,
         build: build_of(
-            file.map(|f| f.tag),
+            file,
             binary.as_ref(),
             placement.wheel_abi3_min,
         ),
