@@ -52,6 +52,8 @@ pub enum Origin {
     Pyenv,
     Path,
     Explicit,
+    /// An installation uv manages (`uv python install`).
+    Uv,
 }
 
 /// What an interpreter said about itself (see `probe.py`).
@@ -101,6 +103,10 @@ pub struct Interpreter {
     pub environment: Option<Environment>,
     #[serde(skip_deserializing, default = "explicit")]
     pub origin: Origin,
+    /// How a `--python NAME` became this executable, when it took more
+    /// than a look at `PATH` (a pyenv shim resolved to a version's own).
+    #[serde(skip_deserializing, default, skip_serializing_if = "Option::is_none")]
+    pub found_as: Option<String>,
 }
 
 /// A virtual environment (`python -m venv`, virtualenv): an interpreter
@@ -194,6 +200,10 @@ impl fmt::Display for Interpreter {
                 environment.prefix.display(),
                 environment.base.display()
             ),
+            None => Ok(()),
+        }?;
+        match &self.found_as {
+            Some(found_as) => write!(f, "; {found_as}"),
             None => Ok(()),
         }
     }
