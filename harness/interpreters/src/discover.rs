@@ -59,25 +59,27 @@ pub fn discover(explicit: &[PathBuf]) -> Discovery {
     } else {
         explicit
             .iter()
-            .map(|given| match pyenv.as_deref().and_then(|root| shim_of(root, given)) {
-                Some((root, name)) => match resolve_pyenv_shim(&root, &name) {
-                    Ok((path, note)) => Candidate {
-                        path,
-                        origin: Origin::Explicit,
-                        found_as: Ok(Some(note)),
+            .map(
+                |given| match pyenv.as_deref().and_then(|root| shim_of(root, given)) {
+                    Some((root, name)) => match resolve_pyenv_shim(&root, &name) {
+                        Ok((path, note)) => Candidate {
+                            path,
+                            origin: Origin::Explicit,
+                            found_as: Ok(Some(note)),
+                        },
+                        Err(reason) => Candidate {
+                            path: given.clone(),
+                            origin: Origin::Explicit,
+                            found_as: Err(reason),
+                        },
                     },
-                    Err(reason) => Candidate {
+                    None => Candidate {
                         path: given.clone(),
                         origin: Origin::Explicit,
-                        found_as: Err(reason),
+                        found_as: Ok(None),
                     },
                 },
-                None => Candidate {
-                    path: given.clone(),
-                    origin: Origin::Explicit,
-                    found_as: Ok(None),
-                },
-            })
+            )
             .collect()
     };
 
@@ -143,7 +145,10 @@ fn shim_of(root: &Path, given: &Path) -> Option<(PathBuf, String)> {
     if !same(dir, &shims) {
         return None;
     }
-    Some((root.to_path_buf(), path.file_name()?.to_string_lossy().into_owned()))
+    Some((
+        root.to_path_buf(),
+        path.file_name()?.to_string_lossy().into_owned(),
+    ))
 }
 
 /// The real executable behind pyenv's shim `name`: a shim runs `pyenv exec
@@ -215,7 +220,11 @@ pub fn uv_python_dir() -> Option<PathBuf> {
     if from_uv.is_some() {
         return from_uv;
     }
-    let var = |name| env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |name| {
+        env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     let dir = var("UV_PYTHON_INSTALL_DIR")
         .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("uv").join("python")))
         .or_else(|| var("HOME").map(|h| h.join(".local/share/uv/python")))?;

@@ -245,11 +245,7 @@ fn described(
     };
     ModuleInput {
         display,
-        build: build_of(
-            file,
-            binary.as_ref(),
-            placement.wheel_abi3_min,
-        ),
+        build: build_of(file, binary.as_ref(), placement.wheel_abi3_min),
         target: Target {
             name,
             path: Some(path),

@@ -247,15 +247,21 @@ mod tests {
     fn the_interpreters_own_suffixes_decide() {
         let py315 = interpreter([3, 15, 2], false, Some(PY315));
         let py314d = interpreter([3, 14, 10], true, Some(PY314D));
-        for name in ["hx_ft.abi3t.so", "hx.abi3t-x86_64-linux-gnu.so", "hx.abi3.so"] {
+        for name in [
+            "hx_ft.abi3t.so",
+            "hx.abi3t-x86_64-linux-gnu.so",
+            "hx.abi3.so",
+        ] {
             assert_eq!(accepts(&build(name), &py315), Ok(()), "{name}");
         }
         assert_eq!(
             accepts(&build("hx_ft.abi3t.so"), &py314d),
-            Err("its suffix .abi3t.so is not among the interpreter's EXTENSION_SUFFIXES \
+            Err(
+                "its suffix .abi3t.so is not among the interpreter's EXTENSION_SUFFIXES \
                  (.cpython-314d-x86_64-linux-gnu.so .cpython-314-x86_64-linux-gnu.so \
                  .abi3.so .abi3-x86_64-linux-gnu.so .so)"
-                .into())
+                    .into()
+            )
         );
         assert_eq!(
             accepts(&build("m.cpython-314-x86_64-linux-gnu.so"), &py314d),
