@@ -22,8 +22,8 @@ checkmeta::declare_meta! {
     /// has no definition): one block of `m_size` bytes per such module and
     /// runtime, whatever the module's code does. The host reads each module's
     /// definition (`m_slots`, `m_size`), or on 3.15 its `md_state_size`, to
-    /// know. That the module object is
-    /// handed back at all is `reinit-stale-objects`.
+    /// know. That the module object is handed back at all is
+    /// `reinit-stale-objects`.
     ///
     /// Growth, not what each runtime leaves: a C static that holds the last
     /// runtime's objects until the next initialisation frees them retains
