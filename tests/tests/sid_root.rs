@@ -1,9 +1,11 @@
 //! CPython 3.14 and 3.15 (release and debug builds) as Debian sid ships
 //! them, in the root `tests/interpreters/sid-root make` builds outside the
 //! clone: extinspect on their own lib-dynload finds the init functions
-//! `llvm-nm` finds, and no error. The files are read from the host; nothing
-//! runs in the root. Under CI a missing root fails (`.ci/run` makes it);
-//! elsewhere the test says in one line how to make it.
+//! `llvm-nm` finds, and no error (the files read from the host); and the
+//! harness, run inside the root by `tests/src/bin/harness-check`, gives the
+//! findings each module should on all four interpreters. Under CI a missing
+//! root fails (`.ci/run` makes it); elsewhere each test says in one line how
+//! to make it.
 
 mod common;
 
