@@ -1,9 +1,11 @@
 //! CPython 3.14 and 3.15 (release and debug builds) as Debian sid ships
 //! them, in the root `tests/interpreters/sid-root make` builds outside the
 //! clone: extinspect on their own lib-dynload finds the init functions
-//! `llvm-nm` finds, and no error. The files are read from the host; nothing
-//! runs in the root. Under CI a missing root fails (`.ci/run` makes it);
-//! elsewhere the test says in one line how to make it.
+//! `llvm-nm` finds, and no error (the files read from the host); and the
+//! harness, run inside the root by `tests/src/bin/harness-check`, gives the
+//! findings each module should on all four interpreters. Under CI a missing
+//! root fails (`.ci/run` makes it); elsewhere each test says in one line how
+//! to make it.
 
 mod common;
 
@@ -69,8 +71,6 @@ fn naming_table_matches_the_extension_suffixes_of_3_14_and_3_15() {
     let Some(_root) = sid_root() else {
         return;
     };
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let script = repo.join("tests/interpreters/sid-root");
     let probe = "import importlib.machinery, json; print(json.dumps(importlib.machinery.EXTENSION_SUFFIXES))";
     for (python, minor, debug) in [
         ("python3.14", 14, false),
@@ -78,18 +78,9 @@ fn naming_table_matches_the_extension_suffixes_of_3_14_and_3_15() {
         ("python3.14d", 14, true),
         ("python3.15d", 15, true),
     ] {
-        let output = std::process::Command::new(&script)
-            .args(["run", python, "-c", probe])
-            .current_dir(&repo)
-            .output()
-            .unwrap_or_else(|e| panic!("{}: {e}", script.display()));
-        assert!(
-            output.status.success(),
-            "{python}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let listed: Vec<String> = serde_json::from_slice(&output.stdout)
-            .unwrap_or_else(|e| panic!("{python}: {e}: {:?}", output.stdout));
+        let stdout = in_root(&[], &[python, "-c", probe]);
+        let listed: Vec<String> =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{python}: {e}: {stdout:?}"));
         let build = naming::Build {
             minor,
             debug,
@@ -112,5 +103,164 @@ fn naming_table_matches_the_extension_suffixes_of_3_14_and_3_15() {
             "{python} does not list {extra:?}; it lists {listed:?}"
         );
         assert_eq!(ours.len(), listed.len(), "{python}: {ours:?} vs {listed:?}");
+    }
+}
+
+/// The PEP 793 module the harness test compiles in the root: `PyModExport_`
+/// returning `PySlot`s, no `PyInit_`, declaring what a clean module declares
+/// (own-GIL subinterpreters, no GIL needed). `EXPORT` and `NAME` make the
+/// abi3t twin from the same source.
+const PEP793: &str = r#"#include <Python.h>
+static PyObject *hello(PyObject *self, PyObject *unused) { return PyUnicode_FromString("hello"); }
+static PyMethodDef methods[] = {{"hello", hello, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
+PyABIInfo_VAR(abi_info);
+static PySlot slots[] = {
+    PySlot_STATIC_DATA(Py_mod_name, NAME),
+    PySlot_STATIC_DATA(Py_mod_methods, methods),
+    PySlot_DATA(Py_mod_abi, &abi_info),
+    {.sl_id = Py_mod_multiple_interpreters, .sl_ptr = Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+    {.sl_id = Py_mod_gil, .sl_ptr = Py_MOD_GIL_NOT_USED},
+    PySlot_END,
+};
+PyMODEXPORT_FUNC EXPORT(void) { return slots; }
+"#;
+
+/// Runs `command` in the sid root, binding `binds` too; its stdout.
+fn in_root(binds: &[&std::path::Path], command: &[&str]) -> String {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("interpreters/sid-root");
+    let mut run = std::process::Command::new(script);
+    run.arg("run");
+    for bind in binds {
+        run.arg("--bind").arg(bind);
+    }
+    let output = run.args(command).output().expect("sid-root run");
+    assert!(
+        output.status.success(),
+        "{command:?}: {}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn the_harness_on_3_14_and_3_15_runs_cpython_modules_a_pep_793_module_and_an_abi3t_module() {
+    if sid_root().is_none() {
+        return;
+    }
+    // The modules are compiled in a directory under /tmp, which the root
+    // shares at the same path.
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("pep793.c");
+    std::fs::write(&src, PEP793).unwrap();
+    let pep793 = dir.path().join("hx793.cpython-315-x86_64-linux-gnu.so");
+    let abi3t = dir.path().join("hxt.abi3t.so");
+    let gcc = |name: &str, abi3t: bool, out: &std::path::Path| {
+        let mut args = vec![
+            "gcc".to_string(),
+            "-shared".into(),
+            "-fPIC".into(),
+            "-O1".into(),
+            "-I/usr/include/python3.15".into(),
+            format!("-DNAME=\"{name}\""),
+            format!("-DEXPORT=PyModExport_{name}"),
+        ];
+        if abi3t {
+            args.push("-DPy_TARGET_ABI3T=0x030f0000".into());
+        }
+        args.extend([
+            src.display().to_string(),
+            "-o".into(),
+            out.display().to_string(),
+        ]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        in_root(&[], &args);
+    };
+    gcc("hx793", false, &pep793);
+    gcc("hxt", true, &abi3t);
+
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_harness-check"));
+    let bin_dir = exe.parent().unwrap();
+    for python in ["3.14", "3.15", "3.14d", "3.15d"] {
+        let version = python.trim_end_matches('d');
+        let tag = format!("{}{}", version.replace('.', ""), &python[version.len()..]);
+        let dynload = format!("/usr/lib/python{version}/lib-dynload");
+        let mut paths: Vec<String> = [
+            "_bz2",
+            "_decimal",
+            "_testmultiphase",
+            "_testsinglephase",
+            "readline",
+        ]
+        .iter()
+        .map(|m| format!("{dynload}/{m}.cpython-{tag}-x86_64-linux-gnu.so"))
+        .collect();
+        paths.push(pep793.display().to_string());
+        paths.push(abi3t.display().to_string());
+        let interpreter = format!("/usr/bin/python{python}");
+        let mut command = vec![exe.to_str().unwrap(), "--python", &interpreter];
+        command.extend(paths.iter().map(String::as_str));
+        let report: serde_json::Value =
+            serde_json::from_str(&in_root(&[bin_dir], &command)).unwrap();
+        let mut ran = BTreeSet::new();
+        let mut found = BTreeSet::new();
+        for module in report["modules"].as_array().unwrap() {
+            let name = module["module"].as_str().unwrap().to_string();
+            for run in module["interpreters"].as_array().unwrap() {
+                ran.insert(name.clone());
+                for scenario in run["scenarios"].as_array().unwrap() {
+                    assert_ne!(
+                        scenario["outcome"], "harness-error",
+                        "{python} {name}: {scenario}"
+                    );
+                }
+                for finding in run["findings"].as_array().unwrap() {
+                    let kind = finding["evidence"]["kind"].as_str().unwrap_or("");
+                    found.insert(
+                        format!("{name} {} {kind}", finding["check"].as_str().unwrap())
+                            .trim()
+                            .to_string(),
+                    );
+                }
+            }
+        }
+        // Both PEP 793 modules load on both 3.15 builds: 3.15d lists the
+        // release `.cpython-315-` suffix and both list `.abi3t.so`; neither
+        // 3.14 build lists either suffix.
+        let mut expected_ran: BTreeSet<String> = [
+            "_bz2",
+            "_decimal",
+            "_testmultiphase",
+            "_testsinglephase",
+            "readline",
+        ]
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+        if version == "3.15" {
+            expected_ran.extend(["hx793".to_string(), "hxt".to_string()]);
+        }
+        assert_eq!(ran, expected_ran, "{python}: {report}");
+        let expected: BTreeSet<String> = [
+            // What `_testsinglephase` exists to test: a single-phase module
+            // whose re-import hands back CPython's cached copy of its dict,
+            // whose dict a legacy subinterpreter gets copied (the main
+            // interpreter's very functions), and which an own-GIL
+            // subinterpreter refuses (single-phase).
+            "_testsinglephase singleton-state",
+            "_testsinglephase subinterpreter-shared-objects legacy",
+            "_testsinglephase subinterpreter-refused isolated",
+            // readline declares multiple-interpreter support without a
+            // per-interpreter GIL (Py_MOD_MULTIPLE_INTERPRETERS_SUPPORTED):
+            // own-GIL subinterpreters refuse it, as CPython means them to.
+            "readline subinterpreter-refused isolated",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // _bz2, _decimal (multi-phase from 3.13), _testmultiphase and both
+        // PEP 793 modules (module state only, own-GIL support declared):
+        // nothing, in every scenario, reinit included.
+        assert_eq!(found, expected, "{python}: {report}");
     }
 }

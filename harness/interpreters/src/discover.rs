@@ -21,24 +21,65 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A candidate to probe: its path, where it was found, and how a
+/// `--python NAME` became it (a pyenv shim resolved), or why it could not.
+struct Candidate {
+    path: PathBuf,
+    origin: Origin,
+    found_as: Result<Option<String>, String>,
+}
+
 /// Finds interpreters. With `explicit` paths, only those are asked (a user
-/// narrowing the set with `--python`); otherwise pyenv's versions and the
-/// `python3.X[d|t]` commands on `PATH`.
+/// narrowing the set with `--python`; a pyenv shim among them stands for a
+/// version's own executable, [`resolve_pyenv_shim`]); otherwise pyenv's
+/// versions, uv's managed installations and the `python3.X[d|t]` commands
+/// on `PATH`.
 pub fn discover(explicit: &[PathBuf]) -> Discovery {
-    let candidates: Vec<(PathBuf, Origin)> = if explicit.is_empty() {
-        let pyenv = pyenv_root();
-        let mut found: Vec<_> = pyenv
+    let pyenv = pyenv_root();
+    let candidates: Vec<Candidate> = if explicit.is_empty() {
+        let candidate = |(path, origin)| Candidate {
+            path,
+            origin,
+            found_as: Ok(None),
+        };
+        let mut found: Vec<Candidate> = pyenv
             .iter()
             .flat_map(|root| pyenv_candidates(root))
-            .map(|p| (p, Origin::Pyenv))
+            .map(|p| candidate((p, Origin::Pyenv)))
             .collect();
-        let shims = pyenv.map(|root| root.join("shims"));
-        found.extend(path_candidates(shims.as_deref()).map(|p| (p, Origin::Path)));
+        found.extend(
+            uv_python_dir()
+                .iter()
+                .flat_map(|dir| uv_candidates(dir))
+                .map(|p| candidate((p, Origin::Uv))),
+        );
+        let shims = pyenv.as_ref().map(|root| root.join("shims"));
+        found.extend(path_candidates(shims.as_deref()).map(|p| candidate((p, Origin::Path))));
         found
     } else {
         explicit
             .iter()
-            .map(|p| (p.clone(), Origin::Explicit))
+            .map(
+                |given| match pyenv.as_deref().and_then(|root| shim_of(root, given)) {
+                    Some((root, name)) => match resolve_pyenv_shim(&root, &name) {
+                        Ok((path, note)) => Candidate {
+                            path,
+                            origin: Origin::Explicit,
+                            found_as: Ok(Some(note)),
+                        },
+                        Err(reason) => Candidate {
+                            path: given.clone(),
+                            origin: Origin::Explicit,
+                            found_as: Err(reason),
+                        },
+                    },
+                    None => Candidate {
+                        path: given.clone(),
+                        origin: Origin::Explicit,
+                        found_as: Ok(None),
+                    },
+                },
+            )
             .collect()
     };
 
@@ -46,7 +87,12 @@ pub fn discover(explicit: &[PathBuf]) -> Discovery {
     let answers: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = candidates
             .iter()
-            .map(|(path, _)| scope.spawn(move || probe(path)))
+            .map(|c| {
+                scope.spawn(move || match &c.found_as {
+                    Ok(_) => probe(&c.path).map_err(|err| err.reason()),
+                    Err(reason) => Err(reason.clone()),
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -56,26 +102,166 @@ pub fn discover(explicit: &[PathBuf]) -> Discovery {
 
     let mut discovery = Discovery::default();
     let mut seen = BTreeSet::new();
-    for ((candidate, origin), answer) in candidates.into_iter().zip(answers) {
+    for (candidate, answer) in candidates.into_iter().zip(answers) {
         match answer {
             Ok(mut interpreter) => {
                 // A virtual environment is an interpreter of its own: the
                 // same executable sees other packages there.
                 let prefix = interpreter.environment.as_ref().map(|e| e.prefix.clone());
                 if seen.insert((interpreter.executable.clone(), prefix)) {
-                    interpreter.origin = origin;
+                    interpreter.origin = candidate.origin;
+                    interpreter.found_as = candidate.found_as.unwrap_or_default();
                     discovery.interpreters.push(interpreter);
                 }
             }
-            Err(err) => discovery.skipped.push(Skipped {
-                candidate,
-                origin,
-                reason: err.reason(),
+            Err(reason) => discovery.skipped.push(Skipped {
+                candidate: candidate.path,
+                origin: candidate.origin,
+                reason,
             }),
         }
     }
     sort(&mut discovery.interpreters);
     discovery
+}
+
+/// When `given` (a `--python` value) is one of pyenv's shims: pyenv's root
+/// and the command's name. A bare name is looked up on `PATH` as a shell
+/// would; a path is a shim when it lies in `ROOT/shims`.
+fn shim_of(root: &Path, given: &Path) -> Option<(PathBuf, String)> {
+    let path = if given.components().count() > 1 {
+        given.to_path_buf()
+    } else {
+        env::split_paths(&env::var_os("PATH")?)
+            .map(|dir| dir.join(given))
+            .find(|p| p.is_file())?
+    };
+    let shims = root.join("shims");
+    let dir = path.parent()?;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    if !same(dir, &shims) {
+        return None;
+    }
+    Some((
+        root.to_path_buf(),
+        path.file_name()?.to_string_lossy().into_owned(),
+    ))
+}
+
+/// The real executable behind pyenv's shim `name`: a shim runs `pyenv exec
+/// NAME`, which fails unless a version selected for the directory (`pyenv
+/// local`, `global`, `PYENV_VERSION`) has the command ("Python versions to
+/// be found at the same time"). The harness does not depend on that
+/// selection: it runs `ROOT/versions/*/bin/NAME`, the newest version that
+/// has it, and says which (the note is the interpreter's `found_as`).
+pub fn resolve_pyenv_shim(root: &Path, name: &str) -> Result<(PathBuf, String), String> {
+    let versions = root.join("versions");
+    let mut having: Vec<(Vec<u32>, String, PathBuf)> = versions
+        .read_dir()
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let path = entry.path().join("bin").join(name);
+            let version = entry.file_name().to_string_lossy().into_owned();
+            path.is_file()
+                .then(|| (version_key(&version), version, path))
+        })
+        .collect();
+    having.sort();
+    let Some((_, newest, path)) = having.pop() else {
+        return Err(format!(
+            "{name} is pyenv's shim, and no pyenv version has it (no {}/*/bin/{name})",
+            versions.display()
+        ));
+    };
+    let others: Vec<&str> = having.iter().rev().map(|(_, v, _)| v.as_str()).collect();
+    let note = if others.is_empty() {
+        format!("pyenv shim {name}: pyenv version {newest}, the only one that has it")
+    } else {
+        format!(
+            "pyenv shim {name}: pyenv version {newest}, the newest of those that have it (also {})",
+            others.join(", ")
+        )
+    };
+    Ok((path, note))
+}
+
+/// A version directory's name as numbers to order by (`3.13.0t` → 3, 13,
+/// 0); a name without a leading version (a virtualenv's) sorts first.
+fn version_key(name: &str) -> Vec<u32> {
+    name.split('.')
+        .map_while(|part| {
+            let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+/// Where uv keeps the interpreters it installs: what `uv python dir` says
+/// when uv is installed (it knows its configuration files' settings too),
+/// else as uv decides it: `$UV_PYTHON_INSTALL_DIR`, else `python` in uv's
+/// data directory, `$XDG_DATA_HOME/uv`, else `~/.local/share/uv` (uv's
+/// storage reference, docs.astral.sh/uv/reference/storage).
+pub fn uv_python_dir() -> Option<PathBuf> {
+    let from_uv = Command::new("uv")
+        .args(["python", "dir"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .filter(|dir| dir.is_dir());
+    if from_uv.is_some() {
+        return from_uv;
+    }
+    let var = |name| {
+        env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let dir = var("UV_PYTHON_INSTALL_DIR")
+        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("uv").join("python")))
+        .or_else(|| var("HOME").map(|h| h.join(".local/share/uv/python")))?;
+    dir.is_dir().then_some(dir)
+}
+
+/// uv's CPython installations in `dir`: each a directory
+/// `cpython-3.X.Y[+freethreaded|+debug]-<platform>` with its interpreter in
+/// `bin/python3.X[t|d]` (else `bin/python3`). uv's own `.lock`, `.temp` and
+/// `.cache` entries, and other implementations, are passed over.
+fn uv_candidates(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = dir
+        .read_dir()
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with("cpython-"))
+        .filter_map(|entry| {
+            let bin = entry.path().join("bin");
+            let mut versioned: Vec<PathBuf> = bin
+                .read_dir()
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| is_versioned_python(&e.file_name().to_string_lossy()))
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect();
+            versioned.sort();
+            versioned
+                .into_iter()
+                .next()
+                .or_else(|| Some(bin.join("python3")).filter(|p| p.is_file()))
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 /// By version, then build kind, then where found.

@@ -52,6 +52,8 @@ pub enum Origin {
     Pyenv,
     Path,
     Explicit,
+    /// An installation uv manages (`uv python install`).
+    Uv,
 }
 
 /// What an interpreter said about itself (see `probe.py`).
@@ -67,6 +69,11 @@ pub struct Interpreter {
     pub free_threaded: bool,
     /// `EXT_SUFFIX`, e.g. `.cpython-312-x86_64-linux-gnu.so`.
     pub ext_suffix: Option<String>,
+    /// `importlib.machinery.EXTENSION_SUFFIXES`: every suffix its import
+    /// system finds an extension module by, in its order (None on Python 2
+    /// and in discovery caches older than the field).
+    #[serde(default)]
+    pub extension_suffixes: Option<Vec<String>>,
     pub soabi: Option<String>,
     pub multiarch: Option<String>,
     /// `sysconfig.get_platform()`, e.g. `linux-x86_64`.
@@ -77,6 +84,10 @@ pub struct Interpreter {
     pub libdir: Option<PathBuf>,
     /// `LDLIBRARY`, e.g. `libpython3.12.so`.
     pub ldlibrary: Option<String>,
+    /// `INSTSONAME`, the shared library's run-time name, e.g.
+    /// `libpython3.15d.so.1.0` (absent from old discovery caches).
+    #[serde(default)]
+    pub instsoname: Option<String>,
     /// Built with `--enable-shared` (a `libpython` exists to link or load).
     pub shared: bool,
     pub pointer_size: u32,
@@ -92,6 +103,10 @@ pub struct Interpreter {
     pub environment: Option<Environment>,
     #[serde(skip_deserializing, default = "explicit")]
     pub origin: Origin,
+    /// How a `--python NAME` became this executable, when it took more
+    /// than a look at `PATH` (a pyenv shim resolved to a version's own).
+    #[serde(skip_deserializing, default, skip_serializing_if = "Option::is_none")]
+    pub found_as: Option<String>,
 }
 
 /// A virtual environment (`python -m venv`, virtualenv): an interpreter
@@ -185,6 +200,10 @@ impl fmt::Display for Interpreter {
                 environment.prefix.display(),
                 environment.base.display()
             ),
+            None => Ok(()),
+        }?;
+        match &self.found_as {
+            Some(found_as) => write!(f, "; {found_as}"),
             None => Ok(()),
         }
     }

@@ -23,6 +23,16 @@ def lib_dynload():
     return dest if dest and os.path.isdir(dest) else None
 
 
+def extension_suffixes():
+    # What the import system itself finds extension modules by; Python 2 has
+    # no importlib.machinery.
+    try:
+        import importlib.machinery
+    except ImportError:
+        return None
+    return list(importlib.machinery.EXTENSION_SUFFIXES)
+
+
 def environment():
     # A virtual environment (venv, or virtualenv's older real_prefix): its
     # prefix, the path it was started by (its own bin/python, whose
@@ -52,6 +62,7 @@ json.dump(
         "debug": hasattr(sys, "gettotalrefcount"),
         "free_threaded": bool(config("Py_GIL_DISABLED")),
         "ext_suffix": config("EXT_SUFFIX") or config("SO"),
+        "extension_suffixes": extension_suffixes(),
         "soabi": config("SOABI"),
         "multiarch": config("MULTIARCH"),
         "platform": sysconfig.get_platform(),
@@ -59,6 +70,7 @@ json.dump(
         "lib_dynload": lib_dynload(),
         "libdir": config("LIBDIR"),
         "ldlibrary": config("LDLIBRARY"),
+        "instsoname": config("INSTSONAME"),
         "shared": bool(config("Py_ENABLE_SHARED")),
         "pointer_size": 8 if sys.maxsize > 2**32 else 4,
         "prefix": getattr(sys, "real_prefix", None) or getattr(sys, "base_prefix", sys.prefix),

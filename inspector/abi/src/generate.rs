@@ -56,6 +56,7 @@ impl GeneratedTable {
             Origin::Pyenv => "pyenv",
             Origin::Path => "PATH",
             Origin::Explicit => "--python",
+            Origin::Uv => "uv's installations",
         };
         let mut text = format!(
             "# The Py* and _Py* symbols CPython {cpython} ({key}) exports to extension modules:\n\

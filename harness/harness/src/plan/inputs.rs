@@ -122,6 +122,7 @@ pub fn gather(
             },
             build: Build {
                 tag: None,
+                suffix: None,
                 abi3_min: None,
             },
             not_runnable: None,
@@ -147,6 +148,7 @@ pub fn failed(display: String, error: String) -> ModuleInput {
         display,
         build: Build {
             tag: None,
+            suffix: None,
             abi3_min: None,
         },
         not_runnable: None,
@@ -243,11 +245,7 @@ fn described(
     };
     ModuleInput {
         display,
-        build: build_of(
-            file.map(|f| f.tag),
-            binary.as_ref(),
-            placement.wheel_abi3_min,
-        ),
+        build: build_of(file, binary.as_ref(), placement.wheel_abi3_min),
         target: Target {
             name,
             path: Some(path),

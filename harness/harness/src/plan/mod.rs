@@ -416,7 +416,10 @@ fn assemble(
                     prefix: environment.prefix.clone(),
                     base: environment.base.clone(),
                 }),
-            environment_note: placed.get(&unit).and_then(|p| p.note.clone()),
+            environment_note: placed
+                .get(&unit)
+                .and_then(|p| p.note.clone())
+                .or_else(|| interpreter.found_as.clone()),
             version: format!("{}{}", interpreter.version, interpreter.abiflags),
             debug: interpreter.debug,
             scenarios,

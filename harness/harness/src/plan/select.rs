@@ -9,6 +9,9 @@ use naming::SuffixTag;
 pub struct Build {
     /// The loader suffix's tag; None for `--module` (any interpreter).
     pub tag: Option<SuffixTag>,
+    /// The loader suffix as the file name writes it (`.abi3t.so`); None
+    /// for `--module`.
+    pub suffix: Option<String>,
     /// For abi3 modules: the oldest version that has every stable-ABI
     /// symbol the module imports (or that its wheel tag names).
     pub abi3_min: Option<(u32, u32)>,
@@ -59,10 +62,14 @@ pub fn not_runnable(binary: &Binary) -> Option<String> {
 
 /// The module's build, from its file name's tag and its imports.
 pub fn build_of(
-    tag: Option<SuffixTag>,
+    file: Option<naming::ModuleFile>,
     binary: Option<&Binary>,
     wheel_abi3_min: Option<(u32, u32)>,
 ) -> Build {
+    let (tag, suffix) = match file {
+        Some(file) => (Some(file.tag), Some(file.suffix)),
+        None => (None, None),
+    };
     let abi3_min = match &tag {
         Some(SuffixTag::Abi3 { .. }) => {
             let from_imports = binary.and_then(newest_stable_import);
@@ -76,7 +83,11 @@ pub fn build_of(
         }
         _ => None,
     };
-    Build { tag, abi3_min }
+    Build {
+        tag,
+        suffix,
+        abi3_min,
+    }
 }
 
 /// The version that added the newest stable-ABI symbol the module imports.
@@ -103,6 +114,28 @@ pub fn accepts(build: &Build, interpreter: &Interpreter) -> Result<(), String> {
             OLDEST.0, OLDEST.1
         ));
     }
+    // The interpreter's own `EXTENSION_SUFFIXES` is what its import system
+    // finds a module by: a suffix it lists loads there, one it does not list
+    // does not (3.15 lists `.abi3t.so` without being free-threaded; 3.14d
+    // lists the release `.cpython-314-` suffix). What the name alone cannot
+    // tell (the version an abi3 module needs, and that an untagged `.so` is
+    // built for the GIL) is still judged below. Interpreters from a
+    // discovery cache older than the list fall back to the rules.
+    if let (Some(listed), Some(suffix)) = (&interpreter.extension_suffixes, &build.suffix) {
+        if !listed.iter().any(|s| s == suffix) {
+            return Err(format!(
+                "its suffix {suffix} is not among the interpreter's EXTENSION_SUFFIXES ({})",
+                listed.join(" ")
+            ));
+        }
+        return match &build.tag {
+            None | Some(SuffixTag::Plain) if interpreter.free_threaded => {
+                Err("an untagged module is not built for a free-threaded interpreter".into())
+            }
+            Some(SuffixTag::Abi3 { .. }) => abi3_floor(build, version),
+            _ => Ok(()),
+        };
+    }
     match &build.tag {
         None | Some(SuffixTag::Plain) => {
             if interpreter.free_threaded {
@@ -112,13 +145,15 @@ pub fn accepts(build: &Build, interpreter: &Interpreter) -> Result<(), String> {
             }
         }
         Some(SuffixTag::Abi3 { free_threaded, .. }) => {
-            if interpreter.free_threaded != *free_threaded {
+            // abi3t (PEP 803) loads in both builds of 3.15 on; abi3 is not
+            // the free-threaded build's.
+            if *free_threaded && version < (3, 15) {
+                return Err("the free-threaded stable ABI (abi3t) exists from 3.15".into());
+            }
+            if !*free_threaded && interpreter.free_threaded {
                 return Err("the stable ABI of another threading model".into());
             }
-            let min = build.abi3_min.unwrap_or((3, 2));
-            if version < min {
-                return Err(format!("abi3 module needs {}.{} or newer", min.0, min.1));
-            }
+            abi3_floor(build, version)?;
         }
         Some(SuffixTag::Versioned {
             major,
@@ -143,4 +178,126 @@ pub fn accepts(build: &Build, interpreter: &Interpreter) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// An abi3 module imports stable-ABI functions from the version that added
+/// them on: an older interpreter lists the suffix but fails the import.
+fn abi3_floor(build: &Build, version: (u32, u32)) -> Result<(), String> {
+    let min = build.abi3_min.unwrap_or((3, 2));
+    if version < min {
+        return Err(format!("abi3 module needs {}.{} or newer", min.0, min.1));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn interpreter(version: [u32; 3], debug: bool, suffixes: Option<&[&str]>) -> Interpreter {
+        serde_json::from_value(serde_json::json!({
+            "executable": "/usr/bin/python",
+            "implementation": "cpython",
+            "version": version,
+            "abiflags": if debug { "d" } else { "" },
+            "debug": debug,
+            "free_threaded": false,
+            "ext_suffix": null,
+            "extension_suffixes": suffixes,
+            "soabi": null,
+            "multiarch": "x86_64-linux-gnu",
+            "platform": "linux-x86_64",
+            "include_dir": null,
+            "lib_dynload": null,
+            "libdir": null,
+            "ldlibrary": null,
+            "shared": true,
+            "pointer_size": 8,
+        }))
+        .unwrap()
+    }
+
+    fn build(file_name: &str) -> Build {
+        build_of(
+            naming::parse_filename(file_name, naming::Platform::Linux),
+            None,
+            None,
+        )
+    }
+
+    /// 3.15's own list (docs/interpreters-3.14-3.15.md): abi3t without
+    /// being free-threaded.
+    const PY315: &[&str] = &[
+        ".cpython-315-x86_64-linux-gnu.so",
+        ".abi3-x86_64-linux-gnu.so",
+        ".abi3.so",
+        ".abi3t-x86_64-linux-gnu.so",
+        ".abi3t.so",
+        ".so",
+    ];
+    const PY314D: &[&str] = &[
+        ".cpython-314d-x86_64-linux-gnu.so",
+        ".cpython-314-x86_64-linux-gnu.so",
+        ".abi3.so",
+        ".abi3-x86_64-linux-gnu.so",
+        ".so",
+    ];
+
+    #[test]
+    fn the_interpreters_own_suffixes_decide() {
+        let py315 = interpreter([3, 15, 2], false, Some(PY315));
+        let py314d = interpreter([3, 14, 10], true, Some(PY314D));
+        for name in [
+            "hx_ft.abi3t.so",
+            "hx.abi3t-x86_64-linux-gnu.so",
+            "hx.abi3.so",
+        ] {
+            assert_eq!(accepts(&build(name), &py315), Ok(()), "{name}");
+        }
+        assert_eq!(
+            accepts(&build("hx_ft.abi3t.so"), &py314d),
+            Err(
+                "its suffix .abi3t.so is not among the interpreter's EXTENSION_SUFFIXES \
+                 (.cpython-314d-x86_64-linux-gnu.so .cpython-314-x86_64-linux-gnu.so \
+                 .abi3.so .abi3-x86_64-linux-gnu.so .so)"
+                    .into()
+            )
+        );
+        assert_eq!(
+            accepts(&build("m.cpython-314-x86_64-linux-gnu.so"), &py314d),
+            Ok(())
+        );
+        assert!(accepts(&build("m.cpython-314-aarch64-linux-gnu.so"), &py314d).is_err());
+        assert!(accepts(&build("m.cpython-315-x86_64-linux-gnu.so"), &py314d).is_err());
+        // `--module`: any interpreter.
+        let by_name = Build {
+            tag: None,
+            suffix: None,
+            abi3_min: None,
+        };
+        assert_eq!(accepts(&by_name, &py315), Ok(()));
+    }
+
+    #[test]
+    fn what_the_name_cannot_tell_is_still_judged() {
+        let py315 = interpreter([3, 15, 2], false, Some(PY315));
+        let mut abi3 = build("hx.abi3.so");
+        abi3.abi3_min = Some((3, 16));
+        assert_eq!(
+            accepts(&abi3, &py315),
+            Err("abi3 module needs 3.16 or newer".into())
+        );
+    }
+
+    #[test]
+    fn without_the_list_the_rules_decide() {
+        let py315 = interpreter([3, 15, 2], false, None);
+        let py314 = interpreter([3, 14, 10], false, None);
+        assert_eq!(accepts(&build("hx_ft.abi3t.so"), &py315), Ok(()));
+        assert_eq!(
+            accepts(&build("hx_ft.abi3t.so"), &py314),
+            Err("the free-threaded stable ABI (abi3t) exists from 3.15".into())
+        );
+        assert_eq!(accepts(&build("hx.abi3.so"), &py314), Ok(()));
+    }
 }

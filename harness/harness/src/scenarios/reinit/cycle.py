@@ -97,6 +97,8 @@ def main(plan_path, cycle, dump_after):
                 # PyObject_HEAD's size, for the host's reading of a module
                 # object's fields.
                 "head": object.__basicsize__,
+                # PyModuleObject's layout changed in 3.15 (PEP 793).
+                "version": list(sys.version_info[:2]),
             },
             f,
         )

@@ -192,6 +192,10 @@ struct Found {
     modules: std::collections::BTreeMap<String, usize>,
     /// `PyObject_HEAD`'s size in this build.
     head: usize,
+    /// The runtime's `(major, minor)`, which decides the module object's
+    /// layout (absent: a script older than the field, before 3.15).
+    #[serde(default)]
+    version: Option<(u32, u32)>,
 }
 
 /// For each object the script named: the cycle whose runtime allocated the
@@ -224,7 +228,8 @@ fn born(path: &Path) -> Result<(Value, Value), HostError> {
         .map(|(name, address)| {
             // SAFETY: the script keeps every module it named alive until
             // this runtime is finalised, and each is a module object.
-            let (multi_phase, m_size) = unsafe { definition(address, found.head) };
+            let layout = Layout::of(found.version.unwrap_or((3, 14)));
+            let (multi_phase, m_size) = unsafe { definition(address, found.head, layout) };
             let facts = json!({
                 "born": tracker::born(address),
                 "multi_phase": multi_phase,
@@ -236,22 +241,62 @@ fn born(path: &Path) -> Result<(Value, Value), HostError> {
     Ok((objects, modules))
 }
 
-/// Whether the module object at `address` was made from a multi-phase
-/// definition (one with `m_slots`), and its `m_size`: read from
-/// `PyModuleObject.md_def` (the second pointer after `PyObject_HEAD`) and
-/// `PyModuleDef` (`m_size` five pointers after its head, `m_slots` seven),
-/// a layout unchanged from 3.5 to 3.13. Those two decide what CPython
-/// itself allocates for a module its create slot hands back (judge.rs).
+/// Where a module object keeps what [`definition`] reads.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Layout {
+    /// 3.5 to 3.14: `PyModuleObject.md_def`, the second pointer after
+    /// `PyObject_HEAD`, is the definition or null.
+    Def,
+    /// 3.15 (PEP 793, `Include/internal/pycore_moduleobject.h`): after
+    /// `PyObject_HEAD`, `md_dict`, `md_state`, `md_weaklist`, `md_name`,
+    /// then `bool md_token_is_def` (and, free-threaded, `bool
+    /// md_requires_gil`) padded to a pointer, `Py_ssize_t md_state_size`,
+    /// three state functions, `void *md_token` (the `PyModuleDef` when
+    /// `md_token_is_def`), `md_exec`.
+    Token,
+}
+
+impl Layout {
+    fn of(version: (u32, u32)) -> Layout {
+        if version >= (3, 15) {
+            Layout::Token
+        } else {
+            Layout::Def
+        }
+    }
+}
+
+/// Whether the module object at `address` was made by multi-phase
+/// initialisation, and the size of the state CPython allocates for it:
+/// those two decide what CPython itself allocates for a module its create
+/// slot hands back (judge.rs). A `PyModuleDef` has `m_size` five pointers
+/// after its head and `m_slots` seven (unchanged from 3.5 to 3.15); a
+/// definition with `m_slots` is multi-phase. From 3.15 a module made from
+/// PEP 793 slots (`PyModExport_`) has no definition: it is multi-phase
+/// (`module_from_def_and_spec` in `Objects/moduleobject.c` made it, and from
+/// 3.13 single-phase init must return a module with a definition, or the
+/// import fails), and its state size is `md_state_size`.
 ///
 /// # Safety
 /// `address` is a live module object of a runtime whose `PyObject_HEAD`
-/// is `head` bytes.
-unsafe fn definition(address: usize, head: usize) -> (bool, Option<isize>) {
+/// is `head` bytes and whose module object has `layout`.
+unsafe fn definition(address: usize, head: usize, layout: Layout) -> (bool, Option<isize>) {
     const P: usize = std::mem::size_of::<usize>();
-    // SAFETY: per the contract, md_def lies inside the module object, and
-    // a non-null md_def points to a PyModuleDef, static in its library.
+    // SAFETY: per the contract, the fields read lie inside the module
+    // object, and a definition pointer points to a PyModuleDef, static in
+    // its library.
     unsafe {
-        let def = *((address + head + P) as *const usize);
+        let def = match layout {
+            Layout::Def => *((address + head + P) as *const usize),
+            Layout::Token => {
+                let token_is_def = *((address + head + 4 * P) as *const u8) != 0;
+                if !token_is_def {
+                    let state_size = *((address + head + 5 * P) as *const isize);
+                    return (true, Some(state_size));
+                }
+                *((address + head + 9 * P) as *const usize)
+            }
+        };
         if def == 0 {
             return (false, None);
         }
@@ -390,5 +435,71 @@ impl Python {
             // moment to install an allocator; PyMem_SetAllocator copies it.
             unsafe { (self.set_allocator)(domain, &mut tracking) };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: usize = 2 * std::mem::size_of::<usize>();
+
+    /// A `PyModuleDef` as memory: `PyObject_HEAD`, `m_init`, `m_index`,
+    /// `m_copy`, `m_name`, `m_doc`, `m_size`, `m_methods`, `m_slots`.
+    fn def(m_size: isize, m_slots: usize) -> [usize; 12] {
+        let mut words = [0usize; 12];
+        words[7] = m_size as usize;
+        words[9] = m_slots;
+        words
+    }
+
+    #[test]
+    fn a_definition_is_read_where_each_version_keeps_it() {
+        let multi = def(24, 0x1000);
+        let single = def(-1, 0);
+        // 3.14: PyObject_HEAD, md_dict, md_def, md_state, ...
+        let module = [0, 0, 0, &multi as *const _ as usize, 0xdead, 0, 0];
+        assert_eq!(
+            unsafe { definition(module.as_ptr() as usize, HEAD, Layout::Def) },
+            (true, Some(24))
+        );
+        let module = [0, 0, 0, &single as *const _ as usize, 0, 0, 0];
+        assert_eq!(
+            unsafe { definition(module.as_ptr() as usize, HEAD, Layout::Def) },
+            (false, Some(-1))
+        );
+        let module = [0usize; 7];
+        assert_eq!(
+            unsafe { definition(module.as_ptr() as usize, HEAD, Layout::Def) },
+            (false, None)
+        );
+        // 3.15: PyObject_HEAD, md_dict, md_state (a block that is no
+        // definition), md_weaklist, md_name, md_token_is_def,
+        // md_state_size, three functions, md_token, md_exec.
+        let state = [0xffusize; 12];
+        let mut module = [0usize; 13];
+        module[3] = &state as *const _ as usize;
+        module[6] = 1;
+        module[7] = 24;
+        module[11] = &multi as *const _ as usize;
+        assert_eq!(
+            unsafe { definition(module.as_ptr() as usize, HEAD, Layout::Token) },
+            (true, Some(24))
+        );
+        module[11] = &single as *const _ as usize;
+        assert_eq!(
+            unsafe { definition(module.as_ptr() as usize, HEAD, Layout::Token) },
+            (false, Some(-1))
+        );
+        // PEP 793: no definition; the token, if any, is the module's own.
+        module[6] = 0;
+        module[7] = 64;
+        module[11] = 0x1234;
+        assert_eq!(
+            unsafe { definition(module.as_ptr() as usize, HEAD, Layout::Token) },
+            (true, Some(64))
+        );
+        assert_eq!(Layout::of((3, 14)), Layout::Def);
+        assert_eq!(Layout::of((3, 15)), Layout::Token);
     }
 }

@@ -89,7 +89,8 @@ impl ReinitResult {
 /// module object `Py_mod_create` returns, `PyModule_FromDefAndSpec2` sets
 /// `md_state` to NULL without freeing it, and `PyModule_ExecDef` then
 /// allocates a new `md_state` of `m_size` bytes (Objects/moduleobject.c,
-/// 3.5 to 3.13): one block of `m_size` bytes per such module and runtime,
+/// 3.5 to 3.15; on 3.15 PEP 793 modules too, sized by `md_state_size`):
+/// one block of `m_size` bytes per such module and runtime,
 /// whatever the module does. Growth of cycle c over c-1 holds the block
 /// cycle c-1 allocated and cycle c dropped.
 fn handed_back_losses(cycles: &[Cycle], warmups: u32, measures: &Measures) -> Measures {

@@ -234,14 +234,27 @@ fn launch(
     Ok((output, report))
 }
 
-/// The interpreter's shared library: `LDLIBRARY`, or where only the
-/// runtime package is installed (Debian's `libpython3.11` without `-dev`),
-/// the versioned file it names, `libpython3.11.so.1.0`.
+/// The interpreter's shared library: `INSTSONAME` in `LIBDIR`, the file
+/// the interpreter's own build names as its run-time library (Debian's
+/// `/usr/bin/python3.15d` links no libpython, and only this name tells the
+/// debug `libpython3.15d.so.1.0` from the release one); else `LDLIBRARY`;
+/// else, for builds that do not say `INSTSONAME` and have only the runtime
+/// package installed (Debian's `libpython3.11` without `-dev`), the
+/// versioned file `LDLIBRARY` names, `libpython3.11.so.1.0`.
 fn embeddable(interpreter: &Interpreter) -> Option<PathBuf> {
-    interpreter.libpython().or_else(|| {
+    if !interpreter.shared {
+        return None;
+    }
+    let libdir = interpreter.libdir.as_ref()?;
+    let soname = interpreter
+        .instsoname
+        .as_deref()
+        .map(|name| libdir.join(name))
+        .filter(|path| path.is_file());
+    soname.or_else(|| interpreter.libpython()).or_else(|| {
         let name = interpreter.ldlibrary.as_deref()?;
-        let path = interpreter.libdir.as_ref()?.join(format!("{name}.1.0"));
-        (interpreter.shared && name.ends_with(".so") && path.is_file()).then_some(path)
+        let path = libdir.join(format!("{name}.1.0"));
+        (name.ends_with(".so") && path.is_file()).then_some(path)
     })
 }
 

@@ -18,10 +18,12 @@ checkmeta::declare_meta! {
     /// slot hands back from an earlier runtime (Cython's modules do),
     /// `PyModule_FromDefAndSpec2` sets `md_state` to NULL without freeing it
     /// and `PyModule_ExecDef` allocates a new one (Objects/moduleobject.c,
-    /// 3.5 to 3.13): one block of `m_size` bytes per such module and runtime,
-    /// whatever the module's code does. The host reads each module's
-    /// definition (`m_slots`, `m_size`) to know. That the module object is
-    /// handed back at all is `reinit-stale-objects`.
+    /// 3.5 to 3.15; on 3.15 also for a module made from PEP 793 slots, which
+    /// has no definition): one block of `m_size` bytes per such module and
+    /// runtime, whatever the module's code does. The host reads each module's
+    /// definition (`m_slots`, `m_size`), or on 3.15 its `md_state_size`, to
+    /// know. That the module object is handed back at all is
+    /// `reinit-stale-objects`.
     ///
     /// Growth, not what each runtime leaves: a C static that holds the last
     /// runtime's objects until the next initialisation frees them retains

@@ -148,7 +148,8 @@ fn count(str_type: StrType, which: impl Fn(&Block) -> bool) -> Live {
 
 /// An immortal `str`: its type is `str` and the low 32 bits of its
 /// reference count are negative as an `int32_t`, CPython's own test for
-/// immortality in 3.12 and 3.13 (never true of a mortal count).
+/// immortality in 3.12 to 3.15 on 64-bit GIL builds (never true of a
+/// mortal count).
 fn immortal_str(block: &Block, str_type: StrType) -> bool {
     if block.size < 2 * WORD {
         return false;

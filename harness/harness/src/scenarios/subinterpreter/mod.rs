@@ -1,6 +1,8 @@
 //! The subinterpreter scenarios: import the module in a legacy
 //! subinterpreter (sharing the main GIL) or an isolated one (its own GIL,
-//! 3.12+), with whatever the version offers (`subinterpreter.py`), and
+//! 3.12+), with whatever the version offers (`subinterpreter.py`: from 3.14
+//! `concurrent.interpreters` for the isolated kind, `_interpreters` for the
+//! legacy one, which the public module does not make), and
 //! compare what it defines there with the main interpreter's very objects.
 
 pub mod subinterpreter_refused;

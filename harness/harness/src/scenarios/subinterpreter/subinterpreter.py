@@ -7,6 +7,19 @@ def subinterpreter_kinds():
     version offers."""
     version = sys.version_info[:2]
     kinds = []
+    if version >= (3, 14):
+        # The public module (PEP 734) makes isolated interpreters only (own
+        # GIL, the default config); the legacy kind is still the private
+        # module's.
+        try:
+            import _interpreters
+            import concurrent.interpreters as public
+        except ImportError:
+            public = None
+        if public is not None:
+            kinds.append(("legacy", "_interpreters", _runner_interpreters(_interpreters, "legacy")))
+            kinds.append(("isolated", "concurrent.interpreters", _runner_public(public)))
+            return kinds
     if version >= (3, 13):
         try:
             import _interpreters
@@ -44,6 +57,22 @@ def _runner_interpreters(mod, kind):
             mod.destroy(interp)
         if failure is not None:
             raise RuntimeError("%s: %s" % (getattr(failure, "type", "?"), getattr(failure, "msg", failure)))
+
+    return run
+
+
+def _runner_public(mod):
+    def run(code):
+        phase("subinterpreter-create", kind="isolated")
+        interp = mod.create()
+        try:
+            interp.exec(code)
+        except mod.ExecutionFailed as failed:
+            info = failed.excinfo
+            raise RuntimeError("%s: %s" % (getattr(info.type, "__name__", "?"), info.msg))
+        finally:
+            phase("subinterpreter-end", kind="isolated")
+            interp.close()
 
     return run
 
