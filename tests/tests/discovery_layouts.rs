@@ -106,6 +106,25 @@ fn pyenv_shims_and_uv_installations_are_found() {
         )
     );
 
+    // When pyenv's own selection has the command, that is what runs, as in
+    // the user's shell: `pyenv which` answers with the older version here.
+    executable(
+        &pyenv.join("bin/pyenv"),
+        "#!/bin/sh\n[ \"$1 $2\" = \"which python3.12\" ] || exit 1\n\
+         echo \"$PYENV_ROOT/versions/3.11.99/bin/python3.12\"\n",
+    );
+    let (path, note) = resolve_pyenv_shim(&pyenv, "python3.12").unwrap();
+    let selected = pyenv.join("versions/3.11.99/bin/python3.12");
+    assert_eq!(path, selected);
+    assert_eq!(
+        note,
+        format!(
+            "pyenv shim python3.12: {} (`pyenv which python3.12`)",
+            selected.display()
+        )
+    );
+    fs::remove_file(pyenv.join("bin/pyenv")).unwrap();
+
     // A command on PATH that is no shim is run as it is.
     let plain = tmp.path().join("bin/python3.12");
     link(&py312, &plain);

@@ -154,10 +154,18 @@ fn shim_of(root: &Path, given: &Path) -> Option<(PathBuf, String)> {
 /// The real executable behind pyenv's shim `name`: a shim runs `pyenv exec
 /// NAME`, which fails unless a version selected for the directory (`pyenv
 /// local`, `global`, `PYENV_VERSION`) has the command ("Python versions to
-/// be found at the same time"). The harness does not depend on that
-/// selection: it runs `ROOT/versions/*/bin/NAME`, the newest version that
-/// has it, and says which (the note is the interpreter's `found_as`).
+/// be found at the same time"). What the user's shell would run comes
+/// first: `pyenv which NAME` when it answers. Otherwise the harness runs
+/// `ROOT/versions/*/bin/NAME`, the newest version that has it. Either way
+/// it says which (the note is the interpreter's `found_as`).
 pub fn resolve_pyenv_shim(root: &Path, name: &str) -> Result<(PathBuf, String), String> {
+    if let Some(path) = pyenv_which(root, name) {
+        let note = format!(
+            "pyenv shim {name}: {} (`pyenv which {name}`)",
+            path.display()
+        );
+        return Ok((path, note));
+    }
     let versions = root.join("versions");
     let mut having: Vec<(Vec<u32>, String, PathBuf)> = versions
         .read_dir()
@@ -188,6 +196,26 @@ pub fn resolve_pyenv_shim(root: &Path, name: &str) -> Result<(PathBuf, String), 
         )
     };
     Ok((path, note))
+}
+
+/// `pyenv which NAME`: the executable pyenv's own selection runs; None when
+/// pyenv is not there or no selected version has NAME.
+fn pyenv_which(root: &Path, name: &str) -> Option<PathBuf> {
+    let pyenv = ["bin/pyenv", "libexec/pyenv"]
+        .iter()
+        .map(|p| root.join(p))
+        .find(|p| p.is_file())?;
+    let output = std::process::Command::new(pyenv)
+        .args(["which", name])
+        .env("PYENV_ROOT", root)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let path = PathBuf::from(String::from_utf8(output.stdout).ok()?.trim());
+    // A real executable under the versions, never a shim again.
+    (output.status.success() && path.starts_with(root.join("versions")) && path.is_file())
+        .then_some(path)
 }
 
 /// A version directory's name as numbers to order by (`3.13.0t` → 3, 13,
