@@ -108,6 +108,18 @@ impl Expected {
     }
 }
 
+/// Which of the interpreter's suffixes a sample's file is named with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suffix {
+    /// The interpreter's own, version-tagged `EXT_SUFFIX`.
+    Version,
+    /// The stable ABI's `.abi3.so` (header `suffix: abi3`, or any `limited-api:`).
+    Abi3,
+    /// The free-threading stable ABI's `.abi3t.so` (header `suffix: abi3t`),
+    /// which CPython 3.15 lists for every build.
+    Abi3t,
+}
+
 /// One sample module, as its header describes it.
 #[derive(Debug, Clone)]
 pub struct Sample {
@@ -118,8 +130,8 @@ pub struct Sample {
     pub module: String,
     pub source: PathBuf,
     pub python: VersionRange,
-    /// Named with the stable-ABI suffix (`.abi3.so`) instead of the version tag.
-    pub abi3_suffix: bool,
+    /// Named with the version tag or a stable ABI's suffix.
+    pub suffix: Suffix,
     /// Compiled with `Py_LIMITED_API` set to this version.
     pub limited_api: Option<(u32, u32)>,
     pub links_libpython: bool,
@@ -155,13 +167,20 @@ impl Sample {
             .collect()
     }
 
+    /// Named with a stable ABI's suffix (`.abi3.so`, `.abi3t.so`) instead of
+    /// the version tag.
+    pub fn stable_abi_suffix(&self) -> bool {
+        self.suffix != Suffix::Version
+    }
+
     /// The module's file name for a platform whose version-tagged suffix is
-    /// `ext_suffix` and whose stable-ABI suffix is `abi3_suffix`.
+    /// `ext_suffix` and whose stable-ABI suffix is `abi3_suffix` (an abi3t
+    /// sample is named `.abi3t.so`, which only Linux and macOS have).
     pub fn file_name(&self, ext_suffix: &str, abi3_suffix: &str) -> String {
-        let suffix = if self.abi3_suffix {
-            abi3_suffix
-        } else {
-            ext_suffix
+        let suffix = match self.suffix {
+            Suffix::Version => ext_suffix,
+            Suffix::Abi3 => abi3_suffix,
+            Suffix::Abi3t => ".abi3t.so",
         };
         format!("{}{suffix}", self.module)
     }
@@ -264,6 +283,7 @@ fn parse(
     };
     let mut module = None;
     let mut python = None;
+    let mut suffix = None;
     let mut sample = Sample {
         id,
         language,
@@ -273,7 +293,7 @@ fn parse(
             min: (0, 0),
             max: (0, 0),
         },
-        abi3_suffix: false,
+        suffix: Suffix::Version,
         limited_api: None,
         links_libpython: false,
         inspector: Vec::new(),
@@ -298,16 +318,17 @@ fn parse(
             "module" => module = Some(value.to_owned()),
             "python" => {
                 python = Some(
-                    parse_range(value).ok_or_else(|| bad(format!("bad python range {value:?}")))?,
+                    parse_qualifier(value)
+                        .ok_or_else(|| bad(format!("bad python range {value:?}")))?,
                 )
             }
-            "suffix" if value == "abi3" => sample.abi3_suffix = true,
+            "suffix" if value == "abi3" => suffix = Some(Suffix::Abi3),
+            "suffix" if value == "abi3t" => suffix = Some(Suffix::Abi3t),
             "limited-api" => {
                 sample.limited_api = Some(
                     parse_version(value)
                         .ok_or_else(|| bad(format!("bad limited-api {value:?}")))?,
                 );
-                sample.abi3_suffix = true;
             }
             "links" if value == "libpython" => sample.links_libpython = true,
             "inspector" => sample.inspector = ids(value),
@@ -315,6 +336,12 @@ fn parse(
             other => return Err(bad(format!("unknown key {other:?} (or value {value:?})"))),
         }
     }
+    // A limited-API module is named for the stable ABI unless told which one.
+    sample.suffix = suffix.unwrap_or(if sample.limited_api.is_some() {
+        Suffix::Abi3
+    } else {
+        Suffix::Version
+    });
     sample.module = module.ok_or_else(|| bad("no `module:` line".into()))?;
     sample.python = python.ok_or_else(|| bad("no `python:` line".into()))?;
     for expected in &sample.harness {
@@ -436,7 +463,7 @@ mod tests {
                 max: (3, 13)
             }
         );
-        assert!(s.abi3_suffix);
+        assert_eq!(s.suffix, Suffix::Abi3);
         assert_eq!(s.inspector, ["a", "b"]);
         assert!(s.harness.is_empty());
         assert!(s.harness_expected_on(Version::new(3, 12, 0)).is_empty());
@@ -444,6 +471,37 @@ mod tests {
         assert!(s.supports(Version::new(3, 13, 0)));
         assert!(!s.supports(Version::new(3, 14, 0)));
         assert!(!s.supports(Version::new(3, 7, 9)));
+    }
+
+    #[test]
+    fn open_ended_ranges_and_stable_abi_suffixes() {
+        let sample = |keys: &str| {
+            let text = format!("/* module: m\n python: 3.15+\n{keys}\n */");
+            parse(
+                Path::new("x.c"),
+                "x".into(),
+                Language::C,
+                &c_header(&text).unwrap(),
+            )
+            .unwrap()
+        };
+        let s = sample("suffix: abi3t\n limited-api: 3.15");
+        assert_eq!(s.python, VersionRange::from((3, 15)));
+        assert!(s.supports(Version::new(3, 15, 2)) && !s.supports(Version::new(3, 14, 10)));
+        assert_eq!(s.suffix, Suffix::Abi3t);
+        assert_eq!(s.limited_api, Some((3, 15)));
+        assert_eq!(
+            s.file_name(".cpython-315-x86_64-linux-gnu.so", ".abi3.so"),
+            "m.abi3t.so"
+        );
+        assert_eq!(sample("limited-api: 3.8").suffix, Suffix::Abi3);
+        assert_eq!(sample("suffix: abi3").suffix, Suffix::Abi3);
+        let plain = sample("harness: clean");
+        assert_eq!(plain.suffix, Suffix::Version);
+        assert_eq!(
+            plain.file_name(".cpython-315d-x86_64-linux-gnu.so", ".abi3.so"),
+            "m.cpython-315d-x86_64-linux-gnu.so"
+        );
     }
 
     #[test]

@@ -114,7 +114,7 @@ fn honest_name(sample: &Sample, dir: &str) -> String {
         d if d.starts_with("win_") => (true, format!("cp312-{d}")),
         _ => (false, "cpython-312-darwin".to_string()),
     };
-    match (windows, sample.abi3_suffix) {
+    match (windows, sample.stable_abi_suffix()) {
         (true, true) => format!("{m}.pyd"),
         (true, false) => format!("{m}.{tag}.pyd"),
         (false, true) => format!("{m}.abi3.so"),
@@ -517,7 +517,7 @@ fn windows_modules_import_the_python_dll_their_header_chose() {
         let expected = if sample.limited_api.is_some() {
             limited += 1;
             "python3.dll".to_string()
-        } else if dir_of(fixture) == "cp311_imports_python312" || sample.abi3_suffix {
+        } else if dir_of(fixture) == "cp311_imports_python312" || sample.stable_abi_suffix() {
             // The mislabel, and fake_abi3: the header, not the file name, picks
             // the import library (PC/pyconfig.h's #pragma comment(lib)).
             "python312.dll".to_string()
