@@ -135,8 +135,11 @@ pub struct Sample {
     /// Compiled with `Py_LIMITED_API` set to this version.
     pub limited_api: Option<(u32, u32)>,
     pub links_libpython: bool,
-    /// Check ids the inspector must report (empty: clean).
-    pub inspector: Vec<String>,
+    /// Check ids the inspector must report, in header order (empty: clean
+    /// on every version); qualified by a version range as harness ids are
+    /// (`abi3-candidate (3.9-3.13)`), never by a mode. See
+    /// [`Sample::inspector_expected_on`].
+    pub inspector: Vec<Expected>,
     /// Findings the harness must report, in header order (empty: clean on
     /// every version); see [`Sample::harness_expected_on`].
     pub harness: Vec<Expected>,
@@ -147,6 +150,17 @@ pub struct Sample {
 impl Sample {
     pub fn supports(&self, version: Version) -> bool {
         self.python.contains(version)
+    }
+
+    /// The check ids the inspector must report on the build for `version`,
+    /// in header order: those with no qualifier and those whose range
+    /// contains `version`.
+    pub fn inspector_expected_on(&self, version: Version) -> Vec<&str> {
+        self.inspector
+            .iter()
+            .filter(|e| e.applies_to(version))
+            .map(|e| e.id.as_str())
+            .collect()
     }
 
     /// The harness ids a default run expects on `version`, in header order:
@@ -331,7 +345,16 @@ fn parse(
                 );
             }
             "links" if value == "libpython" => sample.links_libpython = true,
-            "inspector" => sample.inspector = ids(value),
+            "inspector" => {
+                sample.inspector = expectations(value)
+                    .map_err(|e| bad(e.replacen("harness:", "inspector:", 1)))?;
+                if let Some(e) = sample.inspector.iter().find(|e| !e.modes.is_empty()) {
+                    return Err(bad(format!(
+                        "inspector: `{}` is qualified by a run mode; the inspector has none",
+                        e.id
+                    )));
+                }
+            }
             "harness" => sample.harness = expectations(value).map_err(bad)?,
             other => return Err(bad(format!("unknown key {other:?} (or value {value:?})"))),
         }
@@ -344,12 +367,17 @@ fn parse(
     });
     sample.module = module.ok_or_else(|| bad("no `module:` line".into()))?;
     sample.python = python.ok_or_else(|| bad("no `python:` line".into()))?;
-    for expected in &sample.harness {
+    for (key, expected) in sample
+        .harness
+        .iter()
+        .map(|e| ("harness", e))
+        .chain(sample.inspector.iter().map(|e| ("inspector", e)))
+    {
         if let Some(range) = expected.versions
             && (range.max < sample.python.min || range.min > sample.python.max)
         {
             return Err(bad(format!(
-                "harness: `{}` is qualified ({range}) for no version in python: {}",
+                "{key}: `{}` is qualified ({range}) for no version in python: {}",
                 expected.id, sample.python
             )));
         }
@@ -358,18 +386,9 @@ fn parse(
     Ok(sample)
 }
 
-fn ids(value: &str) -> Vec<String> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|id| !id.is_empty() && *id != "clean")
-        .map(str::to_owned)
-        .collect()
-}
-
-/// A `harness:` value: comma-separated ids, each optionally qualified with
-/// a version range (`X.Y+`, `X.Y-X.Y`) and modes (`exercise`,
-/// `malloc-debug`) in parentheses; `clean` alone means none.
+/// A `harness:` (or `inspector:`) value: comma-separated ids, each
+/// optionally qualified with a version range (`X.Y+`, `X.Y-X.Y`) and modes
+/// (`exercise`, `malloc-debug`) in parentheses; `clean` alone means none.
 fn expectations(value: &str) -> Result<Vec<Expected>, String> {
     if value.trim() == "clean" {
         return Ok(Vec::new());
@@ -464,7 +483,7 @@ mod tests {
             }
         );
         assert_eq!(s.suffix, Suffix::Abi3);
-        assert_eq!(s.inspector, ["a", "b"]);
+        assert_eq!(s.inspector_expected_on(Version::new(3, 12, 0)), ["a", "b"]);
         assert!(s.harness.is_empty());
         assert!(s.harness_expected_on(Version::new(3, 12, 0)).is_empty());
         assert_eq!(s.description, "Prose here.\nMore.");
@@ -502,6 +521,35 @@ mod tests {
             plain.file_name(".cpython-315d-x86_64-linux-gnu.so", ".abi3.so"),
             "m.cpython-315d-x86_64-linux-gnu.so"
         );
+    }
+
+    #[test]
+    fn inspector_ids_take_version_qualifiers_and_no_modes() {
+        let sample = |value: &str| {
+            let text = format!("/* module: m\n python: 3.9+\n inspector: {value}\n */");
+            parse(
+                Path::new("x.c"),
+                "x".into(),
+                Language::C,
+                &c_header(&text).unwrap(),
+            )
+        };
+        let s = sample("single-phase-init, abi3-candidate (3.9-3.13)").unwrap();
+        let on = |minor| s.inspector_expected_on(Version::new(3, minor, 0));
+        assert_eq!(on(13), ["single-phase-init", "abi3-candidate"]);
+        assert_eq!(on(14), ["single-phase-init"]);
+        assert!(sample("clean").unwrap().inspector.is_empty());
+        for (value, complaint) in [
+            ("x (exercise)", "qualified by a run mode"),
+            (
+                "x (3.6-3.8)",
+                "inspector: `x` is qualified (3.6-3.8) for no version",
+            ),
+            ("clean, x", "inspector: \"clean\" is not a finding id"),
+        ] {
+            let err = sample(value).unwrap_err().to_string();
+            assert!(err.contains(complaint), "{value}: {err}");
+        }
     }
 
     #[test]

@@ -49,7 +49,7 @@ fn table(out: &mut String, samples: &[Sample]) {
             out,
             "| [{id}](#{id}) | `{module}` | {language} | {} | {} | {} |",
             range(&s.python),
-            ids(&s.inspector),
+            expectations(&s.inspector),
             expectations(&s.harness),
             id = s.id,
             module = s.module,
@@ -103,15 +103,4 @@ fn expectations(expected: &[Expected]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn ids(ids: &[String]) -> String {
-    if ids.is_empty() {
-        "nothing".into()
-    } else {
-        ids.iter()
-            .map(|i| format!("`{i}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
 }
