@@ -1,6 +1,6 @@
 //! module:    pyo3_leak
 //! python:    3.9+
-//! inspector: abi3-candidate (3.9-3.13)
+//! inspector: abi3-candidate
 //! harness:   call-leak (exercise), subinterpreter-refused (3.12+)
 //!
 //! `leak(obj)` clones its borrowed argument (a new strong reference) and
