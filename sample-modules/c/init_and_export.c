@@ -33,7 +33,15 @@ static PyObject *entry_point(PyObject *module, PyObject *unused) {
 }
 
 static int exec_module(PyObject *module) {
-    return PyModule_AddStringConstant(module, "entry", entry);
+    PyObject *name = PyUnicode_FromString(entry);
+    if (name == NULL) {
+        return -1;
+    }
+    if (PyModule_AddObject(module, "entry", name) < 0) {
+        Py_DECREF(name);
+        return -1;
+    }
+    return 0;
 }
 
 static PyMethodDef methods[] = {
