@@ -84,6 +84,11 @@ fn test_executables(names: &[&str]) -> Vec<(String, PathBuf)> {
     for name in names {
         command.args(["--test", name]);
     }
+    // The profile this test was built in: `<target>/<profile>/deps/<test>`.
+    let exe = std::env::current_exe().expect("the test's executable");
+    if exe.ancestors().nth(2).and_then(Path::file_name) == Some("release".as_ref()) {
+        command.arg("--release");
+    }
     // This process's own target directory: the one its siblings are in.
     command.env("CARGO_TARGET_DIR", target_dir());
     let output = command.output().expect("running cargo test --no-run");
