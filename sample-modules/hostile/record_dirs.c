@@ -1,6 +1,6 @@
 /*
  * module:    record_dirs
- * python:    3.8+
+ * python:    3.8-3.13
  * inspector: abi3-candidate
  * harness:   clean
  *
