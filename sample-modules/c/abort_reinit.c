@@ -1,6 +1,6 @@
 /*
  * module:    abort_reinit
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: abi3-candidate
  * harness:   reimport-crash, subinterpreter-crash, subinterpreter-refused (3.12+), reinit-crash
  *

@@ -1,6 +1,6 @@
 /*
  * module:    buffer_overrun
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: abi3-candidate
  * harness:   memory-corruption (malloc-debug), call-crash (malloc-debug), reinit-crash (malloc-debug)
  *

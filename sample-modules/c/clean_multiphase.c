@@ -1,6 +1,6 @@
 /*
  * module:    clean_multiphase
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: abi3-candidate
  * harness:   clean
  *

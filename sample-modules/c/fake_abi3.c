@@ -1,7 +1,7 @@
 /*
  * module:    fake_abi3
  * suffix:    abi3
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: abi3-violation, abi3-floor
  * harness:   clean
  *

@@ -1,6 +1,6 @@
 /*
  * module:    hidden_init
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: init-symbol-not-exported, abi3-candidate
  * harness:   import-error
  *

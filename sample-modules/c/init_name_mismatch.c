@@ -1,6 +1,6 @@
 /*
  * module:    init_name_mismatch
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: missing-init-symbol, abi3-candidate
  * harness:   import-error
  *

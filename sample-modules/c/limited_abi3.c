@@ -1,7 +1,7 @@
 /*
  * module:    limited_abi3
  * suffix:    abi3
- * python:    3.8-3.13
+ * python:    3.8+
  * limited-api: 3.8
  * inspector: clean
  * harness:   subinterpreter-refused (3.12+)

@@ -1,6 +1,6 @@
 /*
  * module:    links_libpython
- * python:    3.8-3.13
+ * python:    3.8+
  * links:     libpython
  * inspector: links-libpython, abi3-candidate
  * harness:   clean

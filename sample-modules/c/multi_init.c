@@ -1,6 +1,6 @@
 /*
  * module:    multi_init
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: extra-init-symbols, abi3-candidate
  * harness:   clean
  *

@@ -1,6 +1,6 @@
 /*
  * module:    refuse_reinit
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: abi3-candidate
  * harness:   reimport-refused, subinterpreter-refused, reinit-refused
  *

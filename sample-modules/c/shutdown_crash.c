@@ -1,8 +1,8 @@
 /*
  * module:    shutdown_crash
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: abi3-candidate
- * harness:   shutdown-crash
+ * harness:   shutdown-crash, gil-misuse (malloc-debug 3.14+)
  *
  * Registers a C exit hook with atexit() the first time it is executed. The
  * hook runs from exit(), after Py_FinalizeEx has torn the runtime down, and
@@ -14,6 +14,11 @@
  *
  * Inspector: nothing visible statically (abi3-candidate, info).
  * Harness: shutdown-crash, in `touch_python_after_finalize` (shutdown_crash.c).
+ * From 3.14, under the debug allocator hooks (a debug build, or
+ * --malloc-debug), the exception's string is allocated before anything
+ * touches the missing thread state, and the hooks stop it: "Python memory
+ * allocator called without holding the GIL", which is what the hook does, so
+ * gil-misuse too; 3.8-3.13 die before allocating.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -1,6 +1,6 @@
 /*
  * module:    shutdown_hang
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: abi3-candidate
  * harness:   shutdown-hang
  *

@@ -1,6 +1,6 @@
 /*
  * module:    singlephase_state
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: single-phase-init, abi3-candidate
  * harness:   singleton-state, subinterpreter-shared-objects, subinterpreter-refused (3.12+), reinit-stale-objects
  *

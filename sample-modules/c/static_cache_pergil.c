@@ -1,6 +1,6 @@
 /*
  * module:    static_cache_pergil
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: abi3-candidate
  * harness:   subinterpreter-shared-objects, reinit-stale-objects
  *

@@ -1,6 +1,6 @@
 /*
  * module:    模块
- * python:    3.8-3.13
+ * python:    3.8+
  * inspector: abi3-candidate
  * harness:   clean
  *

@@ -108,6 +108,18 @@ impl Expected {
     }
 }
 
+/// Which of the interpreter's suffixes a sample's file is named with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suffix {
+    /// The interpreter's own, version-tagged `EXT_SUFFIX`.
+    Version,
+    /// The stable ABI's `.abi3.so` (header `suffix: abi3`, or any `limited-api:`).
+    Abi3,
+    /// The free-threading stable ABI's `.abi3t.so` (header `suffix: abi3t`),
+    /// which CPython 3.15 lists for every build.
+    Abi3t,
+}
+
 /// One sample module, as its header describes it.
 #[derive(Debug, Clone)]
 pub struct Sample {
@@ -118,13 +130,16 @@ pub struct Sample {
     pub module: String,
     pub source: PathBuf,
     pub python: VersionRange,
-    /// Named with the stable-ABI suffix (`.abi3.so`) instead of the version tag.
-    pub abi3_suffix: bool,
+    /// Named with the version tag or a stable ABI's suffix.
+    pub suffix: Suffix,
     /// Compiled with `Py_LIMITED_API` set to this version.
     pub limited_api: Option<(u32, u32)>,
     pub links_libpython: bool,
-    /// Check ids the inspector must report (empty: clean).
-    pub inspector: Vec<String>,
+    /// Check ids the inspector must report, in header order (empty: clean
+    /// on every version); qualified by a version range as harness ids are
+    /// (`abi3-candidate (3.9-3.13)`), never by a mode. See
+    /// [`Sample::inspector_expected_on`].
+    pub inspector: Vec<Expected>,
     /// Findings the harness must report, in header order (empty: clean on
     /// every version); see [`Sample::harness_expected_on`].
     pub harness: Vec<Expected>,
@@ -135,6 +150,17 @@ pub struct Sample {
 impl Sample {
     pub fn supports(&self, version: Version) -> bool {
         self.python.contains(version)
+    }
+
+    /// The check ids the inspector must report on the build for `version`,
+    /// in header order: those with no qualifier and those whose range
+    /// contains `version`.
+    pub fn inspector_expected_on(&self, version: Version) -> Vec<&str> {
+        self.inspector
+            .iter()
+            .filter(|e| e.applies_to(version))
+            .map(|e| e.id.as_str())
+            .collect()
     }
 
     /// The harness ids a default run expects on `version`, in header order:
@@ -155,13 +181,20 @@ impl Sample {
             .collect()
     }
 
+    /// Named with a stable ABI's suffix (`.abi3.so`, `.abi3t.so`) instead of
+    /// the version tag.
+    pub fn stable_abi_suffix(&self) -> bool {
+        self.suffix != Suffix::Version
+    }
+
     /// The module's file name for a platform whose version-tagged suffix is
-    /// `ext_suffix` and whose stable-ABI suffix is `abi3_suffix`.
+    /// `ext_suffix` and whose stable-ABI suffix is `abi3_suffix` (an abi3t
+    /// sample is named `.abi3t.so`, which only Linux and macOS have).
     pub fn file_name(&self, ext_suffix: &str, abi3_suffix: &str) -> String {
-        let suffix = if self.abi3_suffix {
-            abi3_suffix
-        } else {
-            ext_suffix
+        let suffix = match self.suffix {
+            Suffix::Version => ext_suffix,
+            Suffix::Abi3 => abi3_suffix,
+            Suffix::Abi3t => ".abi3t.so",
         };
         format!("{}{suffix}", self.module)
     }
@@ -264,6 +297,7 @@ fn parse(
     };
     let mut module = None;
     let mut python = None;
+    let mut suffix = None;
     let mut sample = Sample {
         id,
         language,
@@ -273,7 +307,7 @@ fn parse(
             min: (0, 0),
             max: (0, 0),
         },
-        abi3_suffix: false,
+        suffix: Suffix::Version,
         limited_api: None,
         links_libpython: false,
         inspector: Vec::new(),
@@ -298,31 +332,52 @@ fn parse(
             "module" => module = Some(value.to_owned()),
             "python" => {
                 python = Some(
-                    parse_range(value).ok_or_else(|| bad(format!("bad python range {value:?}")))?,
+                    parse_qualifier(value)
+                        .ok_or_else(|| bad(format!("bad python range {value:?}")))?,
                 )
             }
-            "suffix" if value == "abi3" => sample.abi3_suffix = true,
+            "suffix" if value == "abi3" => suffix = Some(Suffix::Abi3),
+            "suffix" if value == "abi3t" => suffix = Some(Suffix::Abi3t),
             "limited-api" => {
                 sample.limited_api = Some(
                     parse_version(value)
                         .ok_or_else(|| bad(format!("bad limited-api {value:?}")))?,
                 );
-                sample.abi3_suffix = true;
             }
             "links" if value == "libpython" => sample.links_libpython = true,
-            "inspector" => sample.inspector = ids(value),
+            "inspector" => {
+                sample.inspector = expectations(value)
+                    .map_err(|e| bad(e.replacen("harness:", "inspector:", 1)))?;
+                if let Some(e) = sample.inspector.iter().find(|e| !e.modes.is_empty()) {
+                    return Err(bad(format!(
+                        "inspector: `{}` is qualified by a run mode; the inspector has none",
+                        e.id
+                    )));
+                }
+            }
             "harness" => sample.harness = expectations(value).map_err(bad)?,
             other => return Err(bad(format!("unknown key {other:?} (or value {value:?})"))),
         }
     }
+    // A limited-API module is named for the stable ABI unless told which one.
+    sample.suffix = suffix.unwrap_or(if sample.limited_api.is_some() {
+        Suffix::Abi3
+    } else {
+        Suffix::Version
+    });
     sample.module = module.ok_or_else(|| bad("no `module:` line".into()))?;
     sample.python = python.ok_or_else(|| bad("no `python:` line".into()))?;
-    for expected in &sample.harness {
+    for (key, expected) in sample
+        .harness
+        .iter()
+        .map(|e| ("harness", e))
+        .chain(sample.inspector.iter().map(|e| ("inspector", e)))
+    {
         if let Some(range) = expected.versions
             && (range.max < sample.python.min || range.min > sample.python.max)
         {
             return Err(bad(format!(
-                "harness: `{}` is qualified ({range}) for no version in python: {}",
+                "{key}: `{}` is qualified ({range}) for no version in python: {}",
                 expected.id, sample.python
             )));
         }
@@ -331,18 +386,9 @@ fn parse(
     Ok(sample)
 }
 
-fn ids(value: &str) -> Vec<String> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|id| !id.is_empty() && *id != "clean")
-        .map(str::to_owned)
-        .collect()
-}
-
-/// A `harness:` value: comma-separated ids, each optionally qualified with
-/// a version range (`X.Y+`, `X.Y-X.Y`) and modes (`exercise`,
-/// `malloc-debug`) in parentheses; `clean` alone means none.
+/// A `harness:` (or `inspector:`) value: comma-separated ids, each
+/// optionally qualified with a version range (`X.Y+`, `X.Y-X.Y`) and modes
+/// (`exercise`, `malloc-debug`) in parentheses; `clean` alone means none.
 fn expectations(value: &str) -> Result<Vec<Expected>, String> {
     if value.trim() == "clean" {
         return Ok(Vec::new());
@@ -436,14 +482,74 @@ mod tests {
                 max: (3, 13)
             }
         );
-        assert!(s.abi3_suffix);
-        assert_eq!(s.inspector, ["a", "b"]);
+        assert_eq!(s.suffix, Suffix::Abi3);
+        assert_eq!(s.inspector_expected_on(Version::new(3, 12, 0)), ["a", "b"]);
         assert!(s.harness.is_empty());
         assert!(s.harness_expected_on(Version::new(3, 12, 0)).is_empty());
         assert_eq!(s.description, "Prose here.\nMore.");
         assert!(s.supports(Version::new(3, 13, 0)));
         assert!(!s.supports(Version::new(3, 14, 0)));
         assert!(!s.supports(Version::new(3, 7, 9)));
+    }
+
+    #[test]
+    fn open_ended_ranges_and_stable_abi_suffixes() {
+        let sample = |keys: &str| {
+            let text = format!("/* module: m\n python: 3.15+\n{keys}\n */");
+            parse(
+                Path::new("x.c"),
+                "x".into(),
+                Language::C,
+                &c_header(&text).unwrap(),
+            )
+            .unwrap()
+        };
+        let s = sample("suffix: abi3t\n limited-api: 3.15");
+        assert_eq!(s.python, VersionRange::from((3, 15)));
+        assert!(s.supports(Version::new(3, 15, 2)) && !s.supports(Version::new(3, 14, 10)));
+        assert_eq!(s.suffix, Suffix::Abi3t);
+        assert_eq!(s.limited_api, Some((3, 15)));
+        assert_eq!(
+            s.file_name(".cpython-315-x86_64-linux-gnu.so", ".abi3.so"),
+            "m.abi3t.so"
+        );
+        assert_eq!(sample("limited-api: 3.8").suffix, Suffix::Abi3);
+        assert_eq!(sample("suffix: abi3").suffix, Suffix::Abi3);
+        let plain = sample("harness: clean");
+        assert_eq!(plain.suffix, Suffix::Version);
+        assert_eq!(
+            plain.file_name(".cpython-315d-x86_64-linux-gnu.so", ".abi3.so"),
+            "m.cpython-315d-x86_64-linux-gnu.so"
+        );
+    }
+
+    #[test]
+    fn inspector_ids_take_version_qualifiers_and_no_modes() {
+        let sample = |value: &str| {
+            let text = format!("/* module: m\n python: 3.9+\n inspector: {value}\n */");
+            parse(
+                Path::new("x.c"),
+                "x".into(),
+                Language::C,
+                &c_header(&text).unwrap(),
+            )
+        };
+        let s = sample("single-phase-init, abi3-candidate (3.9-3.13)").unwrap();
+        let on = |minor| s.inspector_expected_on(Version::new(3, minor, 0));
+        assert_eq!(on(13), ["single-phase-init", "abi3-candidate"]);
+        assert_eq!(on(14), ["single-phase-init"]);
+        assert!(sample("clean").unwrap().inspector.is_empty());
+        for (value, complaint) in [
+            ("x (exercise)", "qualified by a run mode"),
+            (
+                "x (3.6-3.8)",
+                "inspector: `x` is qualified (3.6-3.8) for no version",
+            ),
+            ("clean, x", "inspector: \"clean\" is not a finding id"),
+        ] {
+            let err = sample(value).unwrap_err().to_string();
+            assert!(err.contains(complaint), "{value}: {err}");
+        }
     }
 
     #[test]

@@ -109,10 +109,9 @@ fn build_samples(
 fn unsupported_reason(sample: &Sample, interpreter: &Interpreter) -> Option<String> {
     let v = interpreter.version;
     if !sample.supports(v) {
-        let r = sample.python;
         return Some(format!(
-            "supports {}.{}-{}.{}, not {}.{}",
-            r.min.0, r.min.1, r.max.0, r.max.1, v.major, v.minor
+            "supports {}, not {}.{}",
+            sample.python, v.major, v.minor
         ));
     }
     if sample.links_libpython && interpreter.libpython().is_none() {

@@ -14,8 +14,10 @@ pub fn samples_markdown(samples: &[Sample]) -> String {
          `cargo run -p devtools -- generate`; do not edit. -->\n\n\
          Real extension modules, good and deliberately broken, that the test-suite builds for \
          every interpreter found and proves against it (`tests/tests/c_samples.rs`, \
-         `tests/tests/pyo3_samples.rs`). Each source file's header says what the inspector and \
-         the harness must report; a harness finding with versions after it, such as \
+         `tests/tests/pyo3_samples.rs`), and for CPython 3.14, 3.15, 3.14d and 3.15d inside the \
+         Debian sid root of `tests/interpreters/sid-root` (`tests/tests/sid_root.rs` runs the \
+         same tests there). Each source file's header says what the inspector and \
+         the harness must report; a finding with versions after it, such as \
          `(3.12+)`, is expected on those versions only.\n\n",
     );
     table(&mut out, samples);
@@ -49,7 +51,7 @@ fn table(out: &mut String, samples: &[Sample]) {
             out,
             "| [{id}](#{id}) | `{module}` | {language} | {} | {} | {} |",
             range(&s.python),
-            ids(&s.inspector),
+            expectations(&s.inspector),
             expectations(&s.harness),
             id = s.id,
             module = s.module,
@@ -103,15 +105,4 @@ fn expectations(expected: &[Expected]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn ids(ids: &[String]) -> String {
-    if ids.is_empty() {
-        "nothing".into()
-    } else {
-        ids.iter()
-            .map(|i| format!("`{i}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
 }

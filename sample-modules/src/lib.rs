@@ -16,7 +16,7 @@ mod pyo3;
 mod toolchain;
 
 pub use catalog::{
-    Expected, Language, Mode, Sample, VersionRange, catalog, hostile_catalog, source_root,
+    Expected, Language, Mode, Sample, Suffix, VersionRange, catalog, hostile_catalog, source_root,
 };
 pub use corpus::{BuiltModule, Corpus, build, build_hostile, default_root};
 pub use docs::samples_markdown;

@@ -13,6 +13,17 @@ fn has_own_gil(interpreter: &interpreters::Interpreter) -> bool {
     interpreter.version.feature() >= (3, 12)
 }
 
+/// What CPython's loader says in parentheses when a module's file defines
+/// none of the entry points it looks for: from 3.15 the PEP 793 export hook
+/// first, then `PyInit_` (Python/importdl.c).
+fn entry_points_looked_for(py: &interpreters::Interpreter, name: &str) -> String {
+    if py.version.feature() >= (3, 15) {
+        format!("(PyModExport_{name} or PyInit_{name})")
+    } else {
+        format!("(PyInit_{name})")
+    }
+}
+
 #[test]
 fn clean_multiphase_keeps_state_per_module() {
     on_every_interpreter("clean_multiphase", |py, corpus, _| {
@@ -324,7 +335,8 @@ fn init_name_mismatch_fails_to_import_by_its_file_name() {
         )?;
         let error = f["import_error"].as_str().unwrap_or("");
         ensure(
-            error.starts_with("ImportError") && error.contains("(PyInit_init_name_mismatch)"),
+            error.starts_with("ImportError")
+                && error.contains(&entry_points_looked_for(py, "init_name_mismatch")),
             || format!("import by file name: {f}"),
         )?;
         ensure(f["loads_as"] == "renamed_module", || {
@@ -338,9 +350,10 @@ fn hidden_init_is_defined_but_not_exported() {
     on_every_interpreter("hidden_init", |py, corpus, module| {
         let f = facts(py, &corpus.dir, include_str!("proofs/hidden_init.py"), &[])?;
         let error = f["import_error"].as_str().unwrap_or("");
-        ensure(error.contains("(PyInit_hidden_init)"), || {
-            format!("import: {f}")
-        })?;
+        ensure(
+            error.contains(&entry_points_looked_for(py, "hidden_init")),
+            || format!("import: {f}"),
+        )?;
         let all = common::llvm("llvm-nm", &[], &module.path);
         ensure(
             all.lines().any(|l| l.ends_with(" t PyInit_hidden_init")),
@@ -370,18 +383,28 @@ fn multi_init_holds_three_modules() {
     });
 }
 
+/// The variable `sid_root.rs` names the host's 3.8 build of `limited_abi3`
+/// in, for the tests it runs in the sid root (which has no 3.8).
+const LIMITED_ABI3_38: &str = "EXTINSPECT_LIMITED_ABI3_38";
+
 #[test]
 fn limited_abi3_is_stable_abi_3_8_and_one_binary_loads_everywhere() {
     let stable = common::stable_abi();
-    let oldest = common::interpreters()
-        .iter()
-        .find(|i| !i.debug && i.version.feature() == (3, 8))
-        .expect("CPython 3.8 is needed to prove a 3.8 abi3 binary");
-    let built_for_38 = common::corpus(oldest)
-        .module("limited_abi3")
-        .unwrap()
-        .path
-        .clone();
+    // In the sid root, the host's 3.8 build, which sid_root.rs made and named.
+    let built_for_38 = match std::env::var_os(LIMITED_ABI3_38) {
+        Some(path) if common::in_sid_root() => path.into(),
+        _ => {
+            let oldest = common::interpreters()
+                .iter()
+                .find(|i| !i.debug && i.version.feature() == (3, 8))
+                .expect("CPython 3.8 is needed to prove a 3.8 abi3 binary");
+            common::corpus(oldest)
+                .module("limited_abi3")
+                .unwrap()
+                .path
+                .clone()
+        }
+    };
     let imports = common::undefined_python_symbols(&built_for_38);
     assert!(!imports.is_empty());
     for symbol in &imports {
@@ -421,14 +444,14 @@ fn fake_abi3_imports_outside_the_stable_abi() {
 #[test]
 fn links_libpython_needs_the_interpreters_libpython() {
     on_every_interpreter("links_libpython", |py, corpus, module| {
-        let soname = common::llvm("llvm-readobj", &["--needed-libs"], &module.path);
+        let needed = common::needed_libs(&module.path);
         let lib = py
             .ldlibrary
             .as_deref()
             .unwrap_or("?")
             .trim_end_matches(".so");
-        ensure(soname.lines().any(|l| l.trim().starts_with(lib)), || {
-            format!("needed: {soname}")
+        ensure(needed.iter().any(|l| l.starts_with(lib)), || {
+            format!("needed: {needed:?}")
         })?;
         let f = facts(
             py,
@@ -437,6 +460,126 @@ fn links_libpython_needs_the_interpreters_libpython() {
             &[],
         )?;
         ensure(f["ping"] == 1, || format!("{f}"))
+    });
+}
+
+/// The export hook is the module's one entry point: defined and exported,
+/// and no `PyInit_` beside it.
+fn only_the_export_hook(module: &BuiltModule, hook: &str) -> Result<(), String> {
+    symbol_defined(module, hook)?;
+    let exports = common::llvm(
+        "llvm-nm",
+        &["-D", "--defined-only", "--format=just-symbols"],
+        &module.path,
+    );
+    ensure(!exports.lines().any(|l| l.starts_with("PyInit")), || {
+        format!("a PyInit_ beside {hook}: {exports}")
+    })
+}
+
+/// A PEP 793 module (`PyModExport_` or `PyModExportU_`, no `PyInit_`) holds
+/// its state per module object, as clean_multiphase does with PyInit_.
+fn pep793_module_keeps_state_per_module(id: &str, name: &str, hook: &str) {
+    on_every_interpreter(id, |py, corpus, module| {
+        only_the_export_hook(module, hook)?;
+        let f = facts(py, &corpus.dir, include_str!("proofs/pep793.py"), &[name])?;
+        ensure(f["name"] == name, || format!("__name__: {f}"))?;
+        ensure(f["counts"] == json!([1, 2]), || format!("counter: {f}"))?;
+        ensure(f["raised"] == "Error: failure on request", || {
+            format!("fail(): {f}")
+        })?;
+        for fresh in ["fresh_module", "fresh_function", "fresh_error_type"] {
+            ensure(f[fresh] == true, || format!("{fresh} after re-import: {f}"))?;
+        }
+        ensure(f["counter_after_reimport"] == 1, || {
+            format!("state survived re-import: {f}")
+        })?;
+        ensure(f["own_gil_import"].is_null(), || {
+            format!("own-GIL import: {f}")
+        })
+    });
+}
+
+#[test]
+fn pep793_export_is_a_module_made_by_its_export_hook_alone() {
+    pep793_module_keeps_state_per_module(
+        "pep793_export",
+        "pep793_export",
+        "PyModExport_pep793_export",
+    );
+}
+
+#[test]
+fn pep793_unicode_exports_its_hook_under_the_punycode_name() {
+    pep793_module_keeps_state_per_module("pep793_unicode", "modèle", "PyModExportU_modle_6ra");
+}
+
+/// One abi3t binary loads in every 3.15 under test: the build made with
+/// each interpreter's headers is loaded by every one of them, release and
+/// debug; its file is `.abi3t.so`, which each lists, its hook is its only
+/// entry point and it imports only the stable ABI of 3.15.
+#[test]
+fn abi3t_export_one_binary_loads_in_every_3_15_build() {
+    let stable = common::stable_abi();
+    let builds: Vec<(String, std::path::PathBuf)> = common::interpreters()
+        .iter()
+        .filter_map(|py| {
+            let module = common::corpus(py).module("abi3t_export")?.path.clone();
+            Some((py.tag(), module))
+        })
+        .collect();
+    on_every_interpreter("abi3t_export", |py, corpus, module| {
+        let file = module.path.file_name().unwrap().to_string_lossy();
+        ensure(file == "abi3t_export.abi3t.so", || {
+            format!("file name {file}")
+        })?;
+        only_the_export_hook(module, "PyModExport_abi3t_export")?;
+        for symbol in common::undefined_python_symbols(&module.path) {
+            let added = stable.get(&symbol);
+            ensure(added.is_some_and(|v| *v <= (3, 15)), || {
+                format!("{symbol}: stable ABI since {added:?}")
+            })?;
+        }
+        for (built_by, path) in &builds {
+            let path = path.to_string_lossy();
+            let f = facts(
+                py,
+                &corpus.dir,
+                include_str!("proofs/abi3t_export.py"),
+                &[&path],
+            )?;
+            ensure(
+                f["counts"] == json!([1, 2]) && f["suffix_listed"] == true,
+                || format!("the build for {built_by}: {f}"),
+            )?;
+            ensure(f["debug"] == py.debug, || format!("debug build: {f}"))?;
+        }
+        Ok(())
+    });
+}
+
+/// Both entry points are exported by every build; 3.15 calls the export
+/// hook and never PyInit_, older versions call PyInit_.
+#[test]
+fn init_and_export_is_made_by_the_hook_from_3_15_and_by_pyinit_before() {
+    on_every_interpreter("init_and_export", |py, corpus, module| {
+        symbol_defined(module, "PyInit_init_and_export")?;
+        symbol_defined(module, "PyModExport_init_and_export")?;
+        let f = facts(
+            py,
+            &corpus.dir,
+            include_str!("proofs/init_and_export.py"),
+            &[],
+        )?;
+        let (entry, doc) = if py.version.feature() >= (3, 15) {
+            ("PyModExport", "Made by PyModExport_.")
+        } else {
+            ("PyInit", "Made by PyInit_.")
+        };
+        ensure(
+            f["entry"] == entry && f["entry_point"] == entry && f["doc"] == doc,
+            || format!("expected {entry}: {f}"),
+        )
     });
 }
 

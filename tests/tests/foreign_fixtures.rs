@@ -67,11 +67,13 @@ fn corpus() -> &'static ForeignCorpus {
     common::foreign()
 }
 
+/// The C samples the fixtures are built from: those CPython 3.12 (the
+/// miniature headers' version) has; the 3.15+ ones (PEP 793) are not.
 fn c_samples() -> Vec<Sample> {
     let samples = sample_modules::catalog().expect("the catalog parses");
     samples
         .into_iter()
-        .filter(|s| s.language == Language::C)
+        .filter(|s| s.language == Language::C && s.supports(interpreters::Version::new(3, 12, 0)))
         .collect()
 }
 
@@ -114,7 +116,7 @@ fn honest_name(sample: &Sample, dir: &str) -> String {
         d if d.starts_with("win_") => (true, format!("cp312-{d}")),
         _ => (false, "cpython-312-darwin".to_string()),
     };
-    match (windows, sample.abi3_suffix) {
+    match (windows, sample.stable_abi_suffix()) {
         (true, true) => format!("{m}.pyd"),
         (true, false) => format!("{m}.{tag}.pyd"),
         (false, true) => format!("{m}.abi3.so"),
@@ -134,6 +136,11 @@ fn expected_inits(sample: &Sample) -> BTreeSet<String> {
         "init_name_mismatch" => vec!["PyInit_renamed_module".into()],
         "unicode_cafe" => vec!["PyInitU_caf_dma".into()],
         "unicode_cjk" => vec!["PyInitU_gfs105b".into()],
+        // Its 3.15 hook, exported by every build (with PyMODINIT_FUNC before 3.15).
+        "init_and_export" => vec![
+            "PyInit_init_and_export".into(),
+            "PyModExport_init_and_export".into(),
+        ],
         _ => {
             assert!(
                 sample.module.is_ascii(),
@@ -517,7 +524,7 @@ fn windows_modules_import_the_python_dll_their_header_chose() {
         let expected = if sample.limited_api.is_some() {
             limited += 1;
             "python3.dll".to_string()
-        } else if dir_of(fixture) == "cp311_imports_python312" || sample.abi3_suffix {
+        } else if dir_of(fixture) == "cp311_imports_python312" || sample.stable_abi_suffix() {
             // The mislabel, and fake_abi3: the header, not the file name, picks
             // the import library (PC/pyconfig.h's #pragma comment(lib)).
             "python312.dll".to_string()

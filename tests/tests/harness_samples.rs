@@ -64,9 +64,17 @@ fn headers_hold(asked: &[Mode], options: impl Fn(&Interpreter) -> Options) {
                 .map(str::to_string)
                 .collect();
             let found = module(&report, &sample.module);
-            assert_eq!(found.interpreters.len(), 1, "{found:#?}");
-            let got = common::finding_ids(found);
             proven += 1;
+            // One failure per sample: the rest of the corpus is still compared.
+            if found.interpreters.len() != 1 {
+                failures.push(format!(
+                    "{} on {}: not run on it once: {found:#?}",
+                    sample.id,
+                    interpreter.tag()
+                ));
+                continue;
+            }
+            let got = common::finding_ids(found);
             if got != expected {
                 failures.push(format!(
                     "{} on {} ({modes:?}): expected {expected:?}, got {got:?}\n{:#?}",
@@ -108,6 +116,9 @@ fn every_sample_gets_what_its_header_promises_under_exercise_and_malloc_debug() 
 /// own source, at the line the source file has.
 #[test]
 fn crashes_name_the_phase_the_signal_and_the_traceback() {
+    if common::skipped_in_sid_root("pinned to CPython 3.12's build, which the root has not") {
+        return;
+    }
     let interpreter = common::python312();
     let corpus = common::corpus(interpreter);
     let paths: Vec<PathBuf> = ["abort_reinit", "shutdown_crash", "shutdown_hang"]
@@ -161,6 +172,9 @@ fn crashes_name_the_phase_the_signal_and_the_traceback() {
 /// then `.gnu_debuglink`) gets its file and line back from that file.
 #[test]
 fn crashes_in_stripped_modules_are_named_by_symbols_and_debug_links() {
+    if common::skipped_in_sid_root("pinned to CPython 3.12's build, which the root has not") {
+        return;
+    }
     let interpreter = common::python312();
     let corpus = common::corpus(interpreter);
     let built = corpus.module("abort_reinit").unwrap();
@@ -364,6 +378,9 @@ fn pyo3_leak_leaks_under_a_workload_and_its_control_does_not() {
 
 #[test]
 fn a_failing_or_hanging_workload_is_reported_with_its_traceback() {
+    if common::skipped_in_sid_root("pinned to CPython 3.12's build, which the root has not") {
+        return;
+    }
     let interpreter = common::python312();
     let failing = leak_report(
         interpreter,
@@ -465,7 +482,9 @@ fn exercised_as_expected(
     id: &str,
     found: &ModuleReport,
 ) -> Result<(), String> {
-    let report = &found.interpreters[0];
+    let [report] = found.interpreters.as_slice() else {
+        return Err(format!("not run on this interpreter once: {found:#?}"));
+    };
     let findings = &report.findings;
     let exercise = report
         .scenarios
@@ -505,7 +524,14 @@ fn exercised_as_expected(
             })?;
             let everything = single_shapes(SHAPE_VALUES);
             let least = if counted {
-                everything.clone()
+                // From 3.12 None and the small ints are immortal (PEP 683):
+                // a reference kept to one changes no count.
+                let immortal: &[&str] = if interpreter.version.feature() >= (3, 12) {
+                    &["None", "int", "negative int"]
+                } else {
+                    &[]
+                };
+                single_shapes(SHAPE_VALUES.into_iter().filter(|v| !immortal.contains(v)))
             } else {
                 single_shapes([
                     "huge int", "str", "bytes", "list", "tuple", "dict", "object",
@@ -745,6 +771,9 @@ fn build_exercise_crash(interpreter: &Interpreter, dir: &std::path::Path) -> std
 /// interrupted and left out; `--no-exercise` leaves a callable alone.
 #[test]
 fn exercise_reports_crashes_and_hangs_and_still_exercises_the_rest() {
+    if common::skipped_in_sid_root("pinned to CPython 3.12's build, which the root has not") {
+        return;
+    }
     let interpreter = common::python312();
     let dir = tempfile::tempdir().unwrap();
     let path = build_exercise_crash(interpreter, dir.path());

@@ -123,11 +123,31 @@ pub fn facts(
 
 /// Runs `check` for `sample_id` on every interpreter under test that the sample
 /// supports, and fails listing every interpreter where it did not hold.
-/// Fails too when no interpreter supports the sample.
+/// Fails too when the sample was built for none of them, unless it supports
+/// none of their versions (a 3.15+ sample on a host with 3.8-3.13), which it
+/// says on one line: `sid_root.rs` proves those in the sid root.
 pub fn on_every_interpreter(
     sample_id: &str,
     check: impl Fn(&Interpreter, &Corpus, &BuiltModule) -> Result<(), String>,
 ) {
+    if let Some(sample) = sample_modules::catalog()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .find(|s| s.id == sample_id)
+        && !interpreters().iter().any(|i| sample.supports(i.version))
+    {
+        assert!(
+            !in_sid_root(),
+            "{sample_id}: the sid root has no Python {}",
+            sample.python
+        );
+        eprintln!(
+            "SKIPPED: {sample_id} supports Python {}, which no interpreter here is \
+             (tests/tests/sid_root.rs runs it in the sid root)",
+            sample.python
+        );
+        return;
+    }
     let mut failures = Vec::new();
     let mut proven = 0;
     for interpreter in interpreters() {
@@ -187,9 +207,60 @@ pub fn llvm(tool: &str, args: &[&str], file: &Path) -> String {
 }
 
 /// An LLVM tool (or clang), unversioned or with Debian's version suffix.
+/// In the sid root, which has binutils and no LLVM, `llvm-nm` is GNU `nm`:
+/// on ELF files, with the options the tests pass, both print the same.
 pub fn llvm_tool(name: &str) -> PathBuf {
-    sample_modules::find_tool(&[name])
+    let names: &[&str] = if in_sid_root() && name == "llvm-nm" {
+        &["nm"]
+    } else {
+        &[name]
+    };
+    sample_modules::find_tool(names)
         .unwrap_or_else(|| panic!("{name} not found on PATH (apt-get install llvm clang)"))
+}
+
+/// The shared libraries an ELF file needs (its DT_NEEDED entries): read by
+/// `llvm-readobj`, or in the sid root by binutils' `readelf`.
+pub fn needed_libs(file: &Path) -> Vec<String> {
+    if in_sid_root() {
+        let output = Command::new("readelf")
+            .args(["-d", "-W"])
+            .arg(file)
+            .output()
+            .unwrap_or_else(|e| panic!("running readelf: {e}"));
+        assert!(output.status.success(), "readelf -d {}", file.display());
+        // `0x... (NEEDED)  Shared library: [libpython3.15.so.1.0]`
+        return String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter(|l| l.contains("(NEEDED)"))
+            .filter_map(|l| Some(l.split_once('[')?.1.trim_end_matches(']').to_owned()))
+            .collect();
+    }
+    llvm("llvm-readobj", &["--needed-libs"], file)
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("lib"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Set by `tests/tests/sid_root.rs` for the sample tests it runs inside the
+/// Debian sid root (CPython 3.14 and 3.15): there the interpreters under test
+/// are the root's, and the host's tools and interpreters are not at hand.
+pub const IN_SID_ROOT: &str = "EXTINSPECT_IN_SID_ROOT";
+
+pub fn in_sid_root() -> bool {
+    std::env::var_os(IN_SID_ROOT).is_some()
+}
+
+/// In the sid root: says on one line why the calling test does not run
+/// there, and returns true (the test then returns at once).
+pub fn skipped_in_sid_root(why: &str) -> bool {
+    if in_sid_root() {
+        eprintln!("SKIPPED in the sid root: {why}");
+        return true;
+    }
+    false
 }
 
 /// The stable ABI: symbol name to the version that added it, from the

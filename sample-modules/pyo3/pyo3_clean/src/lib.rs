@@ -1,6 +1,6 @@
 //! module:    pyo3_clean
-//! python:    3.9-3.13
-//! inspector: abi3-candidate
+//! python:    3.9+
+//! inspector: abi3-candidate (3.9-3.13)
 //! harness:   subinterpreter-refused (3.12+)
 //!
 //! The well-behaved PyO3 reference: a `#[pymodule]` with two plain functions
@@ -15,7 +15,9 @@
 //! debug build), all stable-ABI refcounting symbols. So: abi3-candidate (info).
 //! Built for 3.9-3.11 it does import symbols that joined the stable ABI later
 //! (`PyObject_VectorcallMethod` in 3.12; on 3.9 also `PyObject_CallNoArgs` and
-//! `PyUnicode_AsUTF8AndSize`, 3.10).
+//! `PyUnicode_AsUTF8AndSize`, 3.10). Built for 3.14 and later it is not a
+//! candidate: there PyO3 builds strings with `PyUnicodeWriter_*`, 3.14's
+//! writer API, which is outside the stable ABI.
 //! Harness: re-import, calls and shutdown are clean, and a legacy (shared-GIL)
 //! subinterpreter imports it; an isolated subinterpreter with its own GIL
 //! (3.12+) refuses it with ImportError: subinterpreter-refused (info).

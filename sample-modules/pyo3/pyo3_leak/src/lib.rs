@@ -1,5 +1,5 @@
 //! module:    pyo3_leak
-//! python:    3.9-3.13
+//! python:    3.9+
 //! inspector: abi3-candidate
 //! harness:   call-leak (exercise), subinterpreter-refused (3.12+)
 //!

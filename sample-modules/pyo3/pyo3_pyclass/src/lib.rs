@@ -1,6 +1,6 @@
 //! module:    pyo3_pyclass
-//! python:    3.9-3.13
-//! inspector: abi3-candidate
+//! python:    3.9+
+//! inspector: abi3-candidate (3.9-3.13)
 //! harness:   singleton-state, reinit-stale-objects, subinterpreter-shared-objects, subinterpreter-refused (3.12+)
 //!
 //! A `#[pyclass] Counter` (`Counter(start=0)`, `increment()`, getter `count`).
