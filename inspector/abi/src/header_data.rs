@@ -21,12 +21,12 @@ macro_rules! committed {
 committed!(
     PLATFORM_FILES,
     "platforms",
-    ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
+    ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"]
 );
 committed!(
     MACRO_FILES,
     "macro_symbols",
-    ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
+    ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"]
 );
 
 /// A platform other than Linux, whose builds declare some symbols that
@@ -228,8 +228,11 @@ mod tests {
         assert!(list.contains("_Py_DecRefShared") && list.contains("_Py_MergeZeroLocalRefcount"));
         let release = macro_symbols("3.13".parse().unwrap(), true).unwrap();
         assert!(!release.contains("_Py_DecRefShared"));
-        let v314t: TableKey = "3.14t".parse().unwrap();
-        assert_eq!(macro_symbols(v314t, true), Some(list));
+        // A version newer than every list takes the newest list of its build.
+        let v315t = macro_symbols("3.15t".parse().unwrap(), true).unwrap();
+        assert!(v315t.contains("_Py_DecRefShared"));
+        let v316t: TableKey = "3.16t".parse().unwrap();
+        assert_eq!(macro_symbols(v316t, true), Some(v315t));
         assert!(
             macro_symbols("3.12".parse().unwrap(), true)
                 .unwrap()

@@ -51,6 +51,38 @@ fn one_symbol_is_singular() {
     );
 }
 
+/// From 3.12 a debug build's `Py_INCREF` calls `_Py_INCREF_IncRefTotal`;
+/// built with `Py_LIMITED_API`, the same source calls `_Py_IncRef`.
+#[test]
+fn a_debug_builds_reference_bookkeeping_does_not_count() {
+    let imports = [
+        "PyModuleDef_Init",
+        "_Py_INCREF_IncRefTotal",
+        "_Py_DECREF_DecRefTotal",
+    ];
+    for version in ["312", "314", "315"] {
+        let debug = run(
+            &format!("spam.cpython-{version}d-x86_64-linux-gnu.so"),
+            &module(&imports),
+        );
+        assert_mentions(
+            &only(&debug, CHECK).message,
+            &["the one symbol it imports from the interpreter is in the stable ABI of 3.5"],
+        );
+        // A release build that imports them is no candidate: its source
+        // calls them itself.
+        let release = run(
+            &format!("spam.cpython-{version}-x86_64-linux-gnu.so"),
+            &module(&imports),
+        );
+        assert!(
+            release.findings.iter().all(|f| f.check != CHECK),
+            "{version}: {:?}",
+            release.findings
+        );
+    }
+}
+
 #[test]
 fn debug_builds_are_still_candidates() {
     let report = run(

@@ -1,4 +1,6 @@
-use abi::PyVersion;
+use std::collections::BTreeSet;
+
+use abi::{PyVersion, TableKey};
 
 use crate::registry::declare_check;
 use crate::facts::{Facts, Generation};
@@ -56,14 +58,22 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let stable = abi::stable_abi();
+    let debug_only = debug_bookkeeping(facts);
+    let (counted, bookkeeping): (Vec<_>, Vec<_>) = facts
+        .python_imports
+        .iter()
+        .partition(|i| !debug_only.contains(i.name.as_str()));
+    if counted.is_empty() {
+        return;
+    }
     let mut needed = PyVersion { major: 3, minor: 2 };
-    for import in &facts.python_imports {
+    for import in &counted {
         match stable.get(&import.name) {
             Some(symbol) => needed = needed.max(symbol.added),
             None => return,
         }
     }
-    let n = facts.python_imports.len();
+    let n = counted.len();
     let all = if n == 1 {
         "the one symbol".to_string()
     } else {
@@ -72,6 +82,13 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     let are = if n == 1 { "is" } else { "are" };
     let mut fits =
         format!("{all} it imports from the interpreter {are} in the stable ABI of {needed}");
+    if !bookkeeping.is_empty() {
+        let names: Vec<&str> = bookkeeping.iter().map(|i| i.name.as_str()).collect();
+        fits.push_str(&format!(
+            " (leaving out the debug build's reference bookkeeping, {}, which a Py_LIMITED_API build does not call)",
+            names.join(", ")
+        ));
+    }
     // PEP 793's hook alone is looked up only from 3.15 (Python/importdl.c).
     let v315 = PyVersion {
         major: 3,
@@ -89,4 +106,28 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
             needed.minor
         ),
     ));
+}
+
+/// What a debug build's public macros emit and a release build's do not:
+/// from 3.12, `Py_INCREF` on a `Py_REF_DEBUG` build calls
+/// `_Py_INCREF_IncRefTotal`, outside the stable ABI. The same source built
+/// with `Py_LIMITED_API` calls `_Py_IncRef` instead (`Include/refcount.h`),
+/// so these imports say nothing about whether it fits the stable ABI.
+fn debug_bookkeeping(facts: &Facts<'_>) -> BTreeSet<&'static str> {
+    let target = &facts.target;
+    let Some((version, _)) = target.version.filter(|_| target.debug) else {
+        return BTreeSet::new();
+    };
+    let key = |debug| TableKey {
+        version,
+        debug,
+        free_threaded: target.free_threaded,
+    };
+    let (Some(debug), Some(release)) = (
+        abi::macro_symbols(key(true), true),
+        abi::macro_symbols(key(false), true),
+    ) else {
+        return BTreeSet::new();
+    };
+    debug.difference(&release).copied().collect()
 }

@@ -82,7 +82,10 @@ def main(plan_path, cycle, dump_after):
         ALIVE.append(modules)
         if module is not None:
             record["imported"] = True
-            objects = snapshot(probe, module, target, plan["no_call"], cycle)
+            seen = plan["objects"] + ".seen"
+            objects = snapshot(probe, module, target, plan["no_call"], cycle, earlier(seen))
+            with open(seen, "a") as f:
+                f.write(json.dumps({str(id(o)): k for k, o in objects.values()}) + "\n")
             ALIVE.extend([module, objects])
             library = probe.library_ranges(module)
             record["objects"] = {
@@ -117,7 +120,19 @@ def load_probe(path):
     return probe
 
 
-def snapshot(probe, module, target, deny, cycle):
+def earlier(seen):
+    """The addresses earlier runtimes' snapshots named, with their kinds."""
+    kinds = {}
+    try:
+        with open(seen) as f:
+            for line in f:
+                kinds.update({int(k): v for k, v in json.loads(line).items()})
+    except FileNotFoundError:
+        pass
+    return kinds
+
+
+def snapshot(probe, module, target, deny, cycle, earlier):
     """The module's objects by name, as (kind, object): its own types,
     exceptions and functions, its other attributes and their types when
     they are its own, and what each zero-argument function returns. Values
@@ -125,6 +140,15 @@ def snapshot(probe, module, target, deny, cycle):
     strings, tuples, CPython's own immortal objects) are left out."""
     found = {}
     for key, value in probe.public(module):
+        # An address an earlier runtime's snapshot named is most likely that
+        # very object, handed back across finalisation (PyO3's cached types):
+        # its `__module__` lives in a dict that runtime freed, and reading it
+        # aborts a debug build. It is not looked into; the host says which
+        # runtime allocated it (a reused address is this runtime's, and
+        # judged as such).
+        if id(value) in earlier:
+            found[key] = (earlier[id(value)], value)
+            continue
         if isinstance(value, (probe.SHAREABLE, types.ModuleType)):
             continue
         if isinstance(value, (type, types.BuiltinFunctionType)):
@@ -134,7 +158,9 @@ def snapshot(probe, module, target, deny, cycle):
         if probe.immortal(value):
             continue
         found[key] = ("object", value)
-        if probe.owned_by(type(value), target):
+        if id(type(value)) in earlier:
+            found["type(%s)" % key] = (earlier[id(type(value))], type(value))
+        elif probe.owned_by(type(value), target):
             found["type(%s)" % key] = (kind_of(type(value)), type(value))
     # SystemExit too: left to PyRun_SimpleString, it would finalize the
     # runtime and exit the host.
