@@ -21,12 +21,16 @@ macro_rules! committed {
 committed!(
     PLATFORM_FILES,
     "platforms",
-    ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"]
+    [
+        "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"
+    ]
 );
 committed!(
     MACRO_FILES,
     "macro_symbols",
-    ["3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"]
+    [
+        "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"
+    ]
 );
 
 /// A platform other than Linux, whose builds declare some symbols that
