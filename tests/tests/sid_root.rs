@@ -89,7 +89,10 @@ fn naming_table_matches_the_extension_suffixes_of_3_14_and_3_15() {
             debug,
             free_threaded: false,
         };
-        for suffix in &listed {
+        // Debian patched 3.15's `.abi3-<triplet>.so` (gh-122931) into its
+        // 3.14; the table is upstream's, which wheels are built for.
+        let debian_only = |suffix: &str| minor == 14 && suffix == ".abi3-x86_64-linux-gnu.so";
+        for suffix in listed.iter().filter(|s| !debian_only(s)) {
             let name = format!("spam{suffix}");
             let file = naming::parse_filename(&name, naming::Platform::Linux)
                 .unwrap_or_else(|| panic!("{python}: {suffix} does not parse"));
@@ -105,7 +108,14 @@ fn naming_table_matches_the_extension_suffixes_of_3_14_and_3_15() {
             extra.is_empty(),
             "{python} does not list {extra:?}; it lists {listed:?}"
         );
-        assert_eq!(ours.len(), listed.len(), "{python}: {ours:?} vs {listed:?}");
+        let upstream = listed.iter().filter(|s| !debian_only(s)).count();
+        assert_eq!(ours.len(), upstream, "{python}: {ours:?} vs {listed:?}");
+        if minor == 14 {
+            assert!(
+                listed.iter().any(|s| debian_only(s)),
+                "{python}: {listed:?}"
+            );
+        }
     }
 }
 

@@ -33,8 +33,8 @@ fn names_older_builds_an_abi3_wheel_admits() {
         &only(&report, CHECK).message,
         &[
             "`3.9`",
-            "`3.13`",
-            "GIL-enabled CPython 3.14 and later load it",
+            "`3.14`",
+            "GIL-enabled CPython 3.15 and later load it",
         ],
     );
     // A versioned name in another version's wheel.

@@ -124,12 +124,13 @@ pub const RULES: &[SuffixRule] = &[
     rule(
         Linux,
         Abi3Platform,
-        14,
+        15,
         true,
         false,
         "Python/dynload_shlib.c: \".abi\" PYTHON_ABI_STRING \"-\" SOABI_PLATFORM \".so\" \
-         (gh-122931, 3.15.0rc1); Debian's 3.14 lists it too (sid python3.14 \
-         3.14.10-1: EXTENSION_SUFFIXES has `.abi3-x86_64-linux-gnu.so`), upstream 3.14 does not",
+         (gh-122931, python/cpython#152461, 3.15.0rc1). Debian patched it into its 3.14 \
+         (sid python3.14 3.14.10-1 lists `.abi3-x86_64-linux-gnu.so`); upstream 3.14, which \
+         manylinux images, uv and python.org ship, does not, so a wheel is judged by 3.15",
     ),
     rule(
         Linux,

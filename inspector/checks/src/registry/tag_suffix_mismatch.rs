@@ -20,7 +20,8 @@ declare_check! {
     /// `spam.abi3.so` installs on free-threaded 3.15, which lists
     /// `.abi3t.so` but not `.abi3.so` (plain abi3 is the GIL-enabled ABI);
     /// a `cp39-abi3` wheel holding `spam.abi3-x86_64-linux-gnu.so` installs
-    /// on 3.9 to 3.13, which do not list the triplet form (3.15 does). Debug
+    /// on 3.9 to 3.14, which do not list the triplet form (3.15 does;
+    /// Debian's 3.14 by a patch of its own). Debug
     /// builds are not judged: installers give them release wheels, and no
     /// tag can say otherwise.
     ///
