@@ -9,9 +9,16 @@ declare_check! {
     /// Reports a module marked abi3t (named `.abi3t.so` or
     /// `.abi3t-<triplet>.so`, or with no ABI in its name inside an
     /// `abi3t`-tagged wheel, or importing `python3t.dll`) that exports
-    /// `PyInit_<name>` and no PEP 793 `PyModExport_<name>`. A file whose
-    /// name is plain abi3 is not judged: the free-threaded builds an abi3t
-    /// tag admits never load it, which `tag-suffix-mismatch` reports.
+    /// `PyInit_<name>` and no PEP 793 `PyModExport_<name>`, and that builds
+    /// its module from a `PyModuleDef` of its own: it imports
+    /// `PyModuleDef_Init`, `PyModule_Create2` or `PyModule_FromDefAndSpec2`.
+    /// A `PyInit_` that has another module create its module is not judged:
+    /// a CFFI module's `PyInit_` has `_cffi_backend` (built for the running
+    /// interpreter) make it, and argon2-cffi-bindings' `cp315-abi3.abi3t`
+    /// wheel holds such a `_ffi.pyd`, which imports none of the three. A
+    /// file whose name is plain abi3 is not judged either: the
+    /// free-threaded builds an abi3t tag admits never load it, which
+    /// `tag-suffix-mismatch` reports.
     ///
     /// ## Why is this bad?
     /// abi3t (PEP 803) makes `PyObject` opaque, and CPython 3.15's headers
@@ -24,9 +31,9 @@ declare_check! {
     /// undeclared"). A `PyInit_` that returns `PyModule_New(...)` does
     /// compile, but 3.15 refuses the module it returns ("SystemError:
     /// initialization of spam did not return a valid extension module"): no
-    /// def. So a `PyInit_`-only file with an abi3t name was either built for
-    /// another ABI, which free-threaded 3.15 would then load and run with the
-    /// wrong object layout, or cannot be imported at all. An abi3t module
+    /// def. So a `PyInit_`-only file with an abi3t name that passes a
+    /// `PyModuleDef` of its own to CPython was built for another ABI, which free-threaded 3.15 would then load and run with the
+    /// wrong object layout. An abi3t module
     /// exports the export hook (`PyMODEXPORT_FUNC PyModExport_spam(void)`),
     /// and may export `PyInit_` beside it for older interpreters.
     ///
@@ -48,6 +55,14 @@ declare_check! {
     }
 }
 
+/// The functions that take a `PyModuleDef` the module defines.
+const USES_DEF: [&str; 4] = [
+    "PyModuleDef_Init",
+    "PyModule_Create2",
+    "PyModule_FromDefAndSpec2",
+    "PyModule_Create2TraceRefs",
+];
+
 fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     if !facts.target.abi3t || facts.generation != Generation::Python3 {
         return;
@@ -64,6 +79,9 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         _ => return,
     }
     let Some(module) = &facts.module else {
+        return;
+    };
+    let Some(uses_def) = USES_DEF.iter().find(|f| facts.imports(f)) else {
         return;
     };
     let init = [naming::init_symbol(module)];
@@ -91,10 +109,10 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         Finding::new(
             &Abi3tWithoutExportHook::META,
             format!(
-                "{marked_by} says abi3t, but it exports `{}` and no `{}`: abi3t's headers hide `PyModuleDef_HEAD_INIT`, so a module built for abi3t defines itself through the PEP 793 export hook; this one was built for another ABI, which free-threaded 3.15 would load",
+                "{marked_by} says abi3t, but it exports `{}` and no `{}`, and passes a `PyModuleDef` of its own to `{uses_def}`: abi3t's headers hide `PyModuleDef_HEAD_INIT`, so a module built for abi3t defines itself through the PEP 793 export hook; this one was built for another ABI, which free-threaded 3.15 would load",
                 init[0], hook[0],
             ),
         )
-        .with_symbols(init),
+        .with_symbols([init[0].clone(), uses_def.to_string()]),
     );
 }
