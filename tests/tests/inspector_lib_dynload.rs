@@ -211,7 +211,11 @@ fn debug_modules_are_judged_debug_and_flagged_under_a_release_name() {
     for module in &modules {
         let outcome = inspector::inspect_paths(std::slice::from_ref(module), &Options::default());
         for file in &outcome.files {
-            for finding in file.findings.iter().filter(|f| f.check == "abi-flags-mismatch") {
+            for finding in file
+                .findings
+                .iter()
+                .filter(|f| f.check == "abi-flags-mismatch")
+            {
                 failures.push(format!("{}: {}", file.path, finding.message));
             }
         }

@@ -15,7 +15,13 @@ fn module() -> binary::Binary {
 
 fn at(path: &str) -> checks::FileReport {
     let file_name = path.rsplit('/').next().unwrap();
-    checks::inspect(path.to_string(), file_name, &module(), None, &Options::default())
+    checks::inspect(
+        path.to_string(),
+        file_name,
+        &module(),
+        None,
+        &Options::default(),
+    )
 }
 
 #[test]

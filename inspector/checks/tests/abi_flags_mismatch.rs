@@ -52,7 +52,10 @@ fn a_gil_build_named_free_threaded_is_an_error() {
 
 #[test]
 fn a_free_threaded_build_named_gil_enabled_is_an_error() {
-    let report = run("spam.cpython-314-x86_64-linux-gnu.so", &module(FREE_THREADED));
+    let report = run(
+        "spam.cpython-314-x86_64-linux-gnu.so",
+        &module(FREE_THREADED),
+    );
     let finding = only(&report, CHECK);
     assert_eq!(finding.severity, Severity::Error);
     assert_mentions(
@@ -63,7 +66,10 @@ fn a_free_threaded_build_named_gil_enabled_is_an_error() {
         ],
     );
     // 3.13 had free-threaded builds too.
-    let report = run("spam.cpython-313-x86_64-linux-gnu.so", &module(FREE_THREADED));
+    let report = run(
+        "spam.cpython-313-x86_64-linux-gnu.so",
+        &module(FREE_THREADED),
+    );
     assert_eq!(only(&report, CHECK).severity, Severity::Error);
 }
 
@@ -118,7 +124,10 @@ fn a_release_build_named_debug_is_a_weak_warning() {
     );
     let finding = only(&report, CHECK);
     assert_eq!(finding.severity, Severity::Error);
-    assert_mentions(&finding.message, &["names a debug CPython 3.14 build", "`_Py_DecRefShared`"]);
+    assert_mentions(
+        &finding.message,
+        &["names a debug CPython 3.14 build", "`_Py_DecRefShared`"],
+    );
 }
 
 #[test]
@@ -135,9 +144,15 @@ fn is_silent_on_builds_that_match_their_names() {
                 "_Py_INCREF_IncRefTotal",
             ][..],
         ),
-        ("spam.cpython-311d-x86_64-linux-gnu.so", &["_Py_Dealloc", "_Py_RefTotal"][..]),
+        (
+            "spam.cpython-311d-x86_64-linux-gnu.so",
+            &["_Py_Dealloc", "_Py_RefTotal"][..],
+        ),
         // PyO3 calls the functions on free-threaded builds: no evidence.
-        ("spam.cpython-314t-x86_64-linux-gnu.so", &["_Py_DecRef", "_Py_IncRef"][..]),
+        (
+            "spam.cpython-314t-x86_64-linux-gnu.so",
+            &["_Py_DecRef", "_Py_IncRef"][..],
+        ),
         // A module that never decrefs says nothing.
         ("spam.cpython-314t-x86_64-linux-gnu.so", &[][..]),
         ("spam.cpython-314d-x86_64-linux-gnu.so", &[][..]),
@@ -154,10 +169,16 @@ fn unnamed_abi3_and_mixed_modules_are_not_judged() {
     assert_silent(&run("spam.abi3.so", &module(FREE_THREADED)), CHECK);
     // Both builds' calls: one may be a direct call.
     let both = [GIL, FREE_THREADED].concat();
-    assert_silent(&run("spam.cpython-314t-x86_64-linux-gnu.so", &module(&both)), CHECK);
+    assert_silent(
+        &run("spam.cpython-314t-x86_64-linux-gnu.so", &module(&both)),
+        CHECK,
+    );
     // No free-threaded build before 3.13.
     assert_silent(
-        &run("spam.cpython-312-x86_64-linux-gnu.so", &module(FREE_THREADED)),
+        &run(
+            "spam.cpython-312-x86_64-linux-gnu.so",
+            &module(FREE_THREADED),
+        ),
         CHECK,
     );
 }
