@@ -24,16 +24,16 @@ declare_check! {
     /// abi3t (PEP 803) makes `PyObject` opaque, and CPython 3.15's headers
     /// then hide `PyModuleDef_Base` and `PyModuleDef_HEAD_INIT`
     /// (`Include/moduleobject.h`, under `#ifndef _Py_OPAQUE_PYOBJECT`, which
-    /// `Include/pyabi.h` defines for `Py_TARGET_ABI3T`): compiled with
-    /// `-DPy_TARGET_ABI3T=0x030f0000` against 3.15.2's headers, a
-    /// `PyModuleDef` with `PyModuleDef_HEAD_INIT` fails ("variable 'def' has
-    /// initializer but incomplete type", "'PyModuleDef_HEAD_INIT'
-    /// undeclared"). A `PyInit_` that returns `PyModule_New(...)` does
-    /// compile, but 3.15 refuses the module it returns ("SystemError:
-    /// initialization of spam did not return a valid extension module"): no
-    /// def. So a `PyInit_`-only file with an abi3t name that passes a
-    /// `PyModuleDef` of its own to CPython was built for another ABI, which free-threaded 3.15 would then load and run with the
-    /// wrong object layout. An abi3t module
+    /// `Include/pyabi.h` defines for `Py_TARGET_ABI3T`). Compiled for abi3t
+    /// 3.15 (`-DPy_TARGET_ABI3T`) against 3.15.2's headers, a `PyModuleDef`
+    /// with `PyModuleDef_HEAD_INIT` fails ("variable 'def' has initializer
+    /// but incomplete type", "'PyModuleDef_HEAD_INIT' undeclared"). A
+    /// `PyInit_` that returns `PyModule_New(...)` does compile, but 3.15
+    /// refuses the module it returns ("SystemError: initialization of spam
+    /// did not return a valid extension module"): it has no def. So a
+    /// `PyInit_`-only file with an abi3t name that passes a `PyModuleDef` of
+    /// its own to CPython was built for another ABI, which free-threaded 3.15
+    /// would load and run with the wrong object layout. An abi3t module
     /// exports the export hook (`PyMODEXPORT_FUNC PyModExport_spam(void)`),
     /// and may export `PyInit_` beside it for older interpreters.
     ///
