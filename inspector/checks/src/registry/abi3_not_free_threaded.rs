@@ -18,7 +18,8 @@ declare_check! {
     ///
     /// ## Why is this bad?
     /// A free-threaded CPython never lists `.abi3.so` (`Python/dynload_shlib.c`
-    /// adds it under `#ifndef Py_GIL_DISABLED`): plain abi3 is the GIL-enabled
+    /// adds it under `#ifndef Py_GIL_DISABLED` since 3.13, gh-111870: free-threaded
+    /// builds loaded abi3 modules and crashed): plain abi3 is the GIL-enabled
     /// stable ABI, whose `PyObject` layout a free-threaded build does not
     /// share. 3.15t loads PEP 803's `.abi3t.so` only. The import finds no
     /// module (`ModuleNotFoundError`), or silently a pure-Python fallback.
