@@ -173,6 +173,21 @@ fn unnamed_abi3_and_mixed_modules_are_not_judged() {
         &run("spam.cpython-314t-x86_64-linux-gnu.so", &module(&both)),
         CHECK,
     );
+    // A GIL-enabled name in a `cp314t` wheel is judged by its name (and is
+    // tag-suffix-mismatch's); a wheel tagged for both builds names neither.
+    let report = run_in_wheel(
+        "spam-1.0-cp314-cp314t-manylinux_2_28_x86_64.whl",
+        "spam.cpython-314-x86_64-linux-gnu.so",
+        &module(GIL),
+    );
+    assert_silent(&report, CHECK);
+    assert_eq!(findings(&report, "tag-suffix-mismatch").len(), 1);
+    let report = run_in_wheel(
+        "spam-1.0-cp314-cp314.cp314t-manylinux_2_28_x86_64.whl",
+        "spam.so",
+        &module(FREE_THREADED),
+    );
+    assert_silent(&report, CHECK);
     // No free-threaded build before 3.13.
     assert_silent(
         &run(

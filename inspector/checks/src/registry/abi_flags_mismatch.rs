@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
 use abi::{PyVersion, TableKey};
+use naming::SuffixTag;
 
 use crate::facts::Facts;
 use crate::finding::Finding;
@@ -19,6 +20,9 @@ declare_check! {
     /// GIL-enabled one's calls `_Py_Dealloc`, and only a debug build's emit
     /// `_Py_INCREF_IncRefTotal`, `_Py_DECREF_DecRefTotal`,
     /// `_Py_NegativeRefcount` (3.12 on) or `_Py_RefTotal` (before 3.12).
+    /// The file name's build is judged first; the wheel tag's only for a
+    /// name that names none (a name and a tag that disagree are
+    /// `tag-suffix-mismatch`'s).
     ///
     /// An error when the module imports symbols that only the other build
     /// emits and none that only the named build emits: a module compiled for
@@ -94,23 +98,14 @@ impl Flag {
 const DECREF_CALL: [&str; 2] = ["_Py_Dealloc", "_Py_MergeZeroLocalRefcount"];
 
 fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
-    let target = &facts.target;
-    if target.abi3 || !target.abi_named {
-        return;
-    }
-    let Some((version, source)) = target.version else {
+    let Some((claimed, named_by)) = claim(facts) else {
         return;
     };
-    let claimed = TableKey {
-        version,
-        debug: target.debug,
-        free_threaded: target.free_threaded,
-    };
+    let version = claimed.version;
     let builds = builds_of(version);
     if builds.is_empty() {
         return;
     }
-    let named_by = source.describe();
     for flag in [Flag::FreeThreaded, Flag::Debug] {
         let claim = flag.of(claimed);
         let with: BTreeSet<&str> = union(&builds, |k| flag.of(k));
@@ -149,6 +144,55 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         } else if let (Flag::Debug, true, true) = (flag, claim, own.is_empty()) {
             weak_release_build(facts, claimed, named_by, &with, &without, out);
         }
+    }
+}
+
+/// The build the file's name names (`cpython-314t`, `cp314t-win_amd64`,
+/// `_d`), else its wheel's versioned ABI tag (`cp314t`), and which of the
+/// two named it: a name and a tag that disagree are `tag-suffix-mismatch`'s,
+/// and each is judged by its own flags.
+fn claim(facts: &Facts<'_>) -> Option<(TableKey, &'static str)> {
+    let key = |major, minor, debug, free_threaded| TableKey {
+        version: PyVersion { major, minor },
+        debug,
+        free_threaded,
+    };
+    if let Some(file) = &facts.file {
+        if let SuffixTag::Versioned {
+            major,
+            minor,
+            flags,
+            ..
+        } = &file.tag
+        {
+            let debug = flags.debug || file.windows_debug;
+            return Some((
+                key(*major, *minor, debug, flags.free_threaded),
+                "the file name",
+            ));
+        }
+        if !matches!(file.tag, SuffixTag::Plain) {
+            return None;
+        }
+    }
+    let wheel = facts.subject.wheel?;
+    let tags: Vec<naming::AbiTag> = wheel
+        .abi_tags
+        .iter()
+        .filter_map(|t| naming::parse_abi_tag(t))
+        .filter(|t| !t.abi3)
+        .collect();
+    // One versioned tag names one build; several (`cp314.cp314t`) name none.
+    match tags.as_slice() {
+        [tag] => {
+            let (major, minor) = tag.version?;
+            let debug = tag.flags.debug || facts.file.as_ref().is_some_and(|f| f.windows_debug);
+            Some((
+                key(major, minor, debug, tag.flags.free_threaded),
+                "the wheel tag",
+            ))
+        }
+        _ => None,
     }
 }
 
