@@ -47,6 +47,7 @@ PROJECTS = [
         "cp312-cp312-manylinux*_x86_64",
         "cp315-cp315t-manylinux*_x86_64",
         "cp313-cp313-win_amd64",
+        "cp315-cp315-manylinux*_x86_64",
     ], None),
     ("charset-normalizer", "mypyc", "3.5.3", [
         "cp312-cp312-manylinux*_x86_64",
@@ -69,6 +70,7 @@ PROJECTS = [
         "cp312-cp312-win_amd64",
         "cp314-cp314t-manylinux*_x86_64",
         "cp313-cp313-musllinux*_x86_64",
+        "cp314-cp314-manylinux*_x86_64",
     ], None),
     ("pillow", "C", "13.0.0", [
         "cp312-cp312-win_amd64",
@@ -85,6 +87,9 @@ PROJECTS = [
         "cp315-cp315t-manylinux*_x86_64",
         "cp313-cp313-win_arm64",
         "cp39-cp39-macosx_*_x86_64",
+        "cp314-cp314t-manylinux*_x86_64",
+        "cp314-cp314-manylinux*_x86_64",
+        "cp315-cp315-manylinux*_x86_64",
     ], None),
     ("msgspec", "C", "0.23.0", [
         "cp314-cp314t-manylinux*_x86_64",
@@ -92,6 +97,18 @@ PROJECTS = [
         "cp314-cp314-manylinux*_x86_64",
         "cp315-cp315-manylinux*_x86_64",
         "cp315-cp315t-manylinux*_x86_64",
+    ], None),
+    ("pyyaml", "C (libyaml) and Cython", "6.0.4", [
+        "cp314-cp314t-manylinux*_x86_64",
+        "cp314-cp314-manylinux*_x86_64",
+    ], None),
+    ("ujson", "C", "6.1.0", [
+        "cp314-cp314t-manylinux*_x86_64",
+        "cp314-cp314-manylinux*_x86_64",
+    ], None),
+    ("regex", "C", "2026.12.2", [
+        "cp314-cp314t-manylinux*_x86_64",
+        "cp314-cp314-manylinux*_x86_64",
     ], None),
     ("yyjson", "C", "4.0.6", [
         "cp312-cp312-manylinux*_x86_64",
@@ -110,6 +127,7 @@ PROJECTS = [
     ("greenlet", "C++", "3.5.6", [
         "cp314-cp314t-manylinux*_x86_64",
         "cp312-cp312-win_amd64",
+        "cp314-cp314-manylinux*_x86_64",
     ], None),
     ("contourpy", "C++ (pybind11)", "1.4.0", [
         "cp313-cp313-macosx_*_arm64",
@@ -133,6 +151,7 @@ PROJECTS = [
     ], None),
     ("frozenlist", "Cython", None, [
         "cp314-cp314t-manylinux*_x86_64",
+        "cp314-cp314-manylinux*_x86_64",
     ], None),
     ("propcache", "Cython", None, [
         "cp315-cp315-manylinux*_x86_64",
@@ -151,6 +170,7 @@ PROJECTS = [
     ], None),
     ("rpds-py", "Rust (PyO3)", None, [
         "cp315-cp315t-manylinux*_x86_64",
+        "cp315-cp315-manylinux*_x86_64",
     ], None),
     ("jiter", "Rust (PyO3)", None, [
         "cp311-cp311-win_arm64",

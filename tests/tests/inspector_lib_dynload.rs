@@ -157,3 +157,115 @@ fn testmultiphase_unicode_exports_decode_to_the_names_cpythons_tests_import() {
     }
     assert!(checked >= 8, "_testmultiphase found only {checked} times");
 }
+
+/// What a debug build's reference-counting macros import and a release
+/// build's never do (inspector/abi/data/macro_symbols): `_Py_RefTotal`
+/// before 3.12, the `_Py_INCREF_IncRefTotal` family from 3.12.
+const DEBUG_BOOKKEEPING: [&str; 4] = [
+    "_Py_RefTotal",
+    "_Py_NegativeRefcount",
+    "_Py_INCREF_IncRefTotal",
+    "_Py_DECREF_DecRefTotal",
+];
+
+/// The debug modules (`.cpython-3XYd-...so`) of Debian's python3.11-dbg on
+/// the host and of the sid root's 3.14d and 3.15d (read from the host).
+fn debug_modules() -> Vec<PathBuf> {
+    let mut dirs: BTreeSet<PathBuf> = everyone().into_iter().map(|(_, dir)| dir).collect();
+    let root = common::realworld::cache_base().join("sid-root/root");
+    if root.join(".sid-root-stamp").is_file() {
+        for version in ["3.14", "3.15"] {
+            dirs.insert(root.join(format!("usr/lib/python{version}/lib-dynload")));
+        }
+    } else {
+        let how = "no Debian sid root: its 3.14d/3.15d modules are not judged; run `tests/interpreters/sid-root make`";
+        assert!(std::env::var_os("CI").is_none(), "{how}");
+        eprintln!("SKIPPED: {how}");
+    }
+    let mut modules = Vec::new();
+    for dir in dirs {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.contains("d-x86_64-linux-gnu.so") && name.contains(".cpython-3") {
+                modules.push(path);
+            }
+        }
+    }
+    modules.sort();
+    modules
+}
+
+#[test]
+fn debug_modules_are_judged_debug_and_flagged_under_a_release_name() {
+    let modules = debug_modules();
+    assert!(
+        modules.len() > 50,
+        "Debian's python3.11-dbg modules are expected: {} found",
+        modules.len()
+    );
+    let renamed_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lib-dynload-renamed");
+    let _ = std::fs::remove_dir_all(&renamed_dir);
+    let mut failures = Vec::new();
+    let mut flagged = 0;
+    for module in &modules {
+        let outcome = inspector::inspect_paths(std::slice::from_ref(module), &Options::default());
+        for file in &outcome.files {
+            for finding in file
+                .findings
+                .iter()
+                .filter(|f| f.check == "abi-flags-mismatch")
+            {
+                failures.push(format!("{}: {}", file.path, finding.message));
+            }
+        }
+        // The same binary under its release twin's name: `_foo.cpython-314d-...`
+        // becomes `_foo.cpython-314-...`, in a directory of its own per version.
+        let name = module.file_name().unwrap().to_string_lossy();
+        let (stem, rest) = name.split_once(".cpython-").unwrap();
+        let (abi, platform) = rest.split_once('-').unwrap();
+        let release = format!("{stem}.cpython-{}-{platform}", abi.trim_end_matches('d'));
+        let dir = renamed_dir.join(abi);
+        std::fs::create_dir_all(&dir).unwrap();
+        let renamed = dir.join(&release);
+        std::fs::copy(module, &renamed).unwrap();
+        let imports = common::llvm(
+            "llvm-nm",
+            &["-D", "--undefined-only", "--format=just-symbols"],
+            module,
+        );
+        let bookkeeping = imports
+            .lines()
+            .any(|s| DEBUG_BOOKKEEPING.contains(&s.trim()));
+        let outcome = inspector::inspect_paths(std::slice::from_ref(&renamed), &Options::default());
+        let found = outcome.files.iter().any(|f| {
+            f.findings
+                .iter()
+                .any(|f| f.check == "abi-flags-mismatch" && f.severity == Severity::Error)
+        });
+        flagged += usize::from(found);
+        if found != bookkeeping {
+            failures.push(format!(
+                "{release} (from {}): flagged {found}, imports the debug bookkeeping {bookkeeping}",
+                module.display()
+            ));
+        }
+    }
+    eprintln!(
+        "{} debug modules: none flagged as they are; {flagged} flagged under the release name",
+        modules.len()
+    );
+    // The rest use the limited API (xxlimited, _testlimitedcapi, 3.14's
+    // termios and _uuid), whose macros call `Py_DecRef`, or never decref.
+    assert!(
+        flagged * 4 >= modules.len() * 3,
+        "only {flagged} of {} renamed debug modules flagged",
+        modules.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

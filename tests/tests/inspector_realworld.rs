@@ -384,3 +384,207 @@ fn real_wheels_and_installed_trees_find_what_the_expectations_list() {
     }
     assert!(failures.is_empty(), "{failures}");
 }
+
+/// Copies a wheel (argv[1]) to argv[2], its extension modules renamed to
+/// argv[4]'s ABI (`cpython-314t`), `.cpython-314-<triplet>.so` and
+/// `.abi3.so` alike, and writes those modules, renamed, under argv[3].
+const RENAME_WHEEL: &str = r#"
+import os, re, sys, zipfile
+source, target, loose, abi = sys.argv[1:5]
+with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+    for info in src.infolist():
+        name, n = re.subn(r"\.(cpython-3\d+|abi3)(-x86_64-linux-gnu)?\.so$", f".{abi}-x86_64-linux-gnu.so", info.filename)
+        data = src.read(info)
+        out.writestr(name, data)
+        if n:
+            path = os.path.join(loose, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(data)
+"#;
+
+/// A pinned wheel's python and ABI tags, and whether it is for manylinux
+/// x86_64.
+fn tags_of(file: &str) -> (String, String, bool) {
+    let parts: Vec<&str> = file.trim_end_matches(".whl").rsplitn(4, '-').collect();
+    let (platform, abi, python) = (parts[0], parts[1], parts[2]);
+    (
+        python.to_string(),
+        abi.to_string(),
+        platform.contains("manylinux") && platform.ends_with("x86_64"),
+    )
+}
+
+/// What only a free-threaded build's `Py_DECREF` imports.
+const FREE_THREADED_DECREF: [&str; 2] = ["_Py_DecRefShared", "_Py_MergeZeroLocalRefcount"];
+
+/// Each project's real free-threaded wheels (`cp314t`, `cp315t`, manylinux
+/// x86_64) get no abi-flags-mismatch, and their GIL-enabled twins (the
+/// same release's `cp314`/`cp315` wheel, or its abi3 one), their modules
+/// renamed to `.cpython-314t-x86_64-linux-gnu.so` in a `cp314-cp314t`
+/// wheel and loose, are flagged: exactly the modules whose imports (by
+/// llvm-nm) show a GIL-enabled `Py_DECREF` (`_Py_Dealloc`, without what a
+/// free-threaded one imports); and the real free-threaded modules renamed
+/// to the GIL-enabled name are flagged exactly when they import what a
+/// free-threaded `Py_DECREF` does (PyO3's call `_Py_DecRef` instead).
+/// markupsafe's `_speedups` never decrefs, so nothing tells its builds
+/// apart.
+#[test]
+fn gil_enabled_twins_renamed_free_threaded_are_flagged_and_the_real_ones_are_not() {
+    let wheels = wheels();
+    let paths = download(&wheels);
+    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("free-threaded-twins");
+    let _ = std::fs::remove_dir_all(&out_dir);
+    std::fs::create_dir_all(&out_dir).unwrap();
+    // Project: (free-threaded wheels, twin modules, twin modules flagged).
+    let mut projects: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for (wheel, path) in wheels.wheel.iter().zip(&paths) {
+        let (python, abi, x86_64) = tags_of(&wheel.file);
+        if !x86_64 || !abi.ends_with('t') || abi.starts_with("abi3") {
+            continue;
+        }
+        let outcome = inspector::inspect_paths(std::slice::from_ref(path), &Options::default());
+        for report in &outcome.files {
+            for finding in report
+                .findings
+                .iter()
+                .filter(|f| f.check == "abi-flags-mismatch")
+            {
+                failures.push(format!("{}: {}", report.path, finding.message));
+            }
+        }
+        let (twin, twin_path) = wheels
+            .wheel
+            .iter()
+            .zip(&paths)
+            .find(|(w, _)| {
+                let (p, a, x) = tags_of(&w.file);
+                w.name == wheel.name
+                    && w.version == wheel.version
+                    && x
+                    && (a == python
+                        || (a == "abi3"
+                            && naming::parse_python_tag(&p) <= naming::parse_python_tag(&python)))
+            })
+            .unwrap_or_else(|| panic!("{}: no GIL-enabled twin pinned", wheel.file));
+        let (twin_python, twin_abi, _) = tags_of(&twin.file);
+        let renamed = out_dir.join(twin.file.replacen(
+            &format!("-{twin_python}-{twin_abi}-"),
+            &format!("-{python}-{abi}-"),
+            1,
+        ));
+        let loose = out_dir.join(format!("{}-{abi}", wheel.name));
+        let status = Command::new(&common::python312().executable)
+            .arg("-c")
+            .arg(RENAME_WHEEL)
+            .arg(twin_path)
+            .arg(&renamed)
+            .arg(&loose)
+            .arg(format!("cpython-{}", abi.trim_start_matches("cp")))
+            .status()
+            .expect("python runs");
+        assert!(status.success(), "renaming {}", twin.file);
+        // The reverse: the free-threaded build under the GIL-enabled name is
+        // flagged when it imports what only a free-threaded `Py_DECREF` does.
+        let reverse = out_dir.join(format!("{}-{abi}-as-{python}", wheel.name));
+        let status = Command::new(&common::python312().executable)
+            .arg("-c")
+            .arg(RENAME_WHEEL)
+            .arg(path)
+            .arg(out_dir.join(format!("{}-{abi}-as-{python}.zip", wheel.name)))
+            .arg(&reverse)
+            .arg(format!("cpython-{}", python.trim_start_matches("cp")))
+            .status()
+            .expect("python runs");
+        assert!(status.success(), "renaming {}", wheel.file);
+        let outcome = inspector::inspect_paths(std::slice::from_ref(&reverse), &Options::default());
+        for report in outcome
+            .files
+            .iter()
+            .filter(|r| r.kind == checks::FileKind::Extension)
+        {
+            let imports = common::llvm(
+                "llvm-nm",
+                &["-D", "--undefined-only", "--format=just-symbols"],
+                Path::new(&report.path),
+            );
+            let free_threaded_decref = imports
+                .lines()
+                .any(|s| FREE_THREADED_DECREF.contains(&s.trim()));
+            let flagged = report
+                .findings
+                .iter()
+                .any(|f| f.check == "abi-flags-mismatch" && f.severity == Severity::Error);
+            if flagged != free_threaded_decref {
+                failures.push(format!(
+                    "{} renamed GIL-enabled: abi-flags-mismatch {flagged}, a free-threaded Py_DECREF {free_threaded_decref}",
+                    report.path
+                ));
+            }
+        }
+        let entry = projects.entry(wheel.name.clone()).or_default();
+        entry.0 += 1;
+        let flagged = |outcome: &inspector::Outcome, member: &str| {
+            outcome.files.iter().any(|r| {
+                r.path.ends_with(member)
+                    && r.findings
+                        .iter()
+                        .any(|f| f.check == "abi-flags-mismatch" && f.severity == Severity::Error)
+            })
+        };
+        let in_wheel =
+            inspector::inspect_paths(std::slice::from_ref(&renamed), &Options::default());
+        let as_files = inspector::inspect_paths(std::slice::from_ref(&loose), &Options::default());
+        for report in as_files
+            .files
+            .iter()
+            .filter(|r| r.kind == checks::FileKind::Extension)
+        {
+            let member = report
+                .path
+                .strip_prefix(&format!("{}/", loose.display()))
+                .unwrap();
+            let imports = common::llvm(
+                "llvm-nm",
+                &["-D", "--undefined-only", "--format=just-symbols"],
+                Path::new(&report.path),
+            );
+            let imports: BTreeSet<&str> = imports.lines().map(str::trim).collect();
+            let gil_decref = imports.contains("_Py_Dealloc")
+                && !FREE_THREADED_DECREF.iter().any(|s| imports.contains(s));
+            entry.1 += 1;
+            entry.2 += usize::from(gil_decref);
+            for (how, outcome) in [("renamed", &as_files), ("in the renamed wheel", &in_wheel)] {
+                if flagged(outcome, member) != gil_decref {
+                    failures.push(format!(
+                        "{} {how}: abi-flags-mismatch {}, a GIL-enabled Py_DECREF {gil_decref}",
+                        member,
+                        flagged(outcome, member)
+                    ));
+                }
+            }
+        }
+    }
+    for (project, (wheels, modules, flagged)) in &projects {
+        eprintln!(
+            "{project}: {wheels} free-threaded wheel(s); twin: {flagged} of {modules} modules flagged"
+        );
+    }
+    assert!(
+        projects.len() >= 10,
+        "free-threaded manylinux x86_64 wheels of {} projects",
+        projects.len()
+    );
+    let unflagged: Vec<&String> = projects
+        .iter()
+        .filter(|(_, (_, _, flagged))| *flagged == 0)
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(
+        unflagged,
+        ["markupsafe"],
+        "projects whose twin nothing flags"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -41,6 +41,10 @@ registry! {
     private_api::PrivateApi,
     undefined_python_symbol::UndefinedPythonSymbol,
     single_phase_init::SinglePhaseInit,
+    abi_flags_mismatch::AbiFlagsMismatch,
+    abi3_not_free_threaded::Abi3NotFreeThreaded,
+    abi3t_without_export_hook::Abi3tWithoutExportHook,
+    single_phase_gil::SinglePhaseGil,
 }
 
 pub fn lookup(id: &str) -> Option<&'static Check> {

@@ -38,7 +38,7 @@ declare_check! {
 }
 
 /// With `Py_TRACE_REFS`, `PyModule_Create` expands to the `TraceRefs` form.
-const CREATE: [&str; 2] = ["PyModule_Create2", "PyModule_Create2TraceRefs"];
+pub(crate) const CREATE: [&str; 2] = ["PyModule_Create2", "PyModule_Create2TraceRefs"];
 
 fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
     if facts.generation != Generation::Python3 || facts.imports("PyModuleDef_Init") {
