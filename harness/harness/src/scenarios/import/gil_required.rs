@@ -22,7 +22,11 @@ checkmeta::declare_meta! {
     /// that path is covered by unit tests of its decision only.
     ///
     /// Not decided (no finding): before 3.13, where the slot does not
-    /// exist; for a single-phase module on a GIL-enabled CPython, whose
+    /// exist; for a GIL build of a Cython, pybind11 or nanobind module
+    /// without the slot, since those write it only into free-threaded
+    /// builds (Cython's `#if CYTHON_COMPILING_IN_CPYTHON_FREETHREADING`,
+    /// pybind11's `#ifdef Py_GIL_DISABLED`), so that its absence says
+    /// nothing about the module's `t` build; for a single-phase module on a GIL-enabled CPython, whose
     /// only way to declare is a call to `PyUnstable_Module_SetGIL`, a
     /// function that exists only in free-threaded builds (so a GIL build
     /// never shows it); and when the GIL was already on before the module
@@ -121,7 +125,12 @@ pub fn decide(d: &Declared) -> Decision {
             Some(value) => Decision::Required(format!(
                 "Py_mod_gil is {value}, not Py_MOD_GIL_NOT_USED, in {how}"
             )),
-            None => Decision::Required(format!("Py_mod_gil absent from {how}")),
+            None => match &d.generator {
+                Some(generator) => Decision::Undecided(format!(
+                    "Py_mod_gil absent from {how}, and {generator} writes it only into free-threaded builds: a GIL build cannot show the declaration"
+                )),
+                None => Decision::Required(format!("Py_mod_gil absent from {how}")),
+            },
         },
     }
 }
@@ -136,6 +145,54 @@ pub fn finding(why: &str, declared: &Declared) -> Finding {
         ),
     )
     .with("declared", declared)
+}
+
+/// Names the distribution that installed the module (`--dist`), in the
+/// message and the evidence; other findings are left as they are.
+pub fn name_distribution(finding: &mut Finding, dist: &str) {
+    if finding.check != GilRequired::META.id || finding.evidence.contains_key("distribution") {
+        return;
+    }
+    if let Some(at) = finding.message.find(" does not declare") {
+        finding
+            .message
+            .insert_str(at, &format!(" (distribution {dist})"));
+    }
+    finding.evidence.insert("distribution".into(), dist.into());
+}
+
+/// One line for a whole run: which modules would keep a free-threaded
+/// CPython on the GIL, with their distributions when known; None when none.
+pub fn summary_line(report: &crate::report::Report) -> Option<String> {
+    let mut culprits: Vec<String> = Vec::new();
+    for module in &report.modules {
+        for interpreter in &module.interpreters {
+            for finding in interpreter
+                .findings
+                .iter()
+                .filter(|f| f.check == GilRequired::META.id)
+            {
+                let name = match finding
+                    .evidence
+                    .get("distribution")
+                    .and_then(|d| d.as_str())
+                {
+                    Some(dist) => format!("{} ({dist})", module.module),
+                    None => module.module.clone(),
+                };
+                if !culprits.contains(&name) {
+                    culprits.push(name);
+                }
+            }
+        }
+    }
+    (!culprits.is_empty()).then(|| {
+        format!(
+            "gil-required: {} module(s) would keep a free-threaded CPython on the GIL: {}",
+            culprits.len(),
+            culprits.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]
@@ -178,6 +235,7 @@ mod tests {
             json!({"version": [3, 13], "kind": "single-phase", "how": "m_slots is NULL"}),
             json!({"version": [3, 14], "kind": "unread", "how": "not a module"}),
             json!({"version": [3, 13], "kind": "multi-phase", "error": "no ctypes"}),
+            json!({"version": [3, 13], "kind": "multi-phase", "generator": "Cython"}),
         ] {
             assert!(
                 matches!(decide(&declared(v.clone())), Decision::Undecided(_)),
@@ -230,5 +288,13 @@ mod tests {
             assert!(f.message.contains(part), "{part}: {}", f.message);
         }
         assert_eq!(f.evidence["declared"]["kind"], "multi-phase");
+        let mut named = f.clone();
+        name_distribution(&mut named, "spam-dist");
+        assert!(
+            named
+                .message
+                .starts_with("pkg.spam (distribution spam-dist) does not declare")
+        );
+        assert_eq!(named.evidence["distribution"], "spam-dist");
     }
 }

@@ -96,7 +96,33 @@ def declared_slots(module, target):
         else:
             note_slot(ctypes, slot, value, out)
         index += 1
+    note_generator(module, target, out)
     return out
+
+
+# Generators that write Py_mod_gil only when compiling for a free-threaded
+# CPython: Cython (`#if CYTHON_COMPILING_IN_CPYTHON_FREETHREADING`,
+# Cython/Compiler/ModuleNode.py), pybind11 (`#if defined(Py_mod_gil) &&
+# defined(Py_GIL_DISABLED)`, include/pybind11/pybind11.h) and nanobind (its
+# FREE_THREADED option takes effect on free-threaded builds only). In a GIL
+# build of theirs the slot's absence says nothing; each leaves its name in
+# the file.
+GUARDING_GENERATORS = ((b"__pyx_", "Cython"), (b"pybind11", "pybind11"), (b"nanobind", "nanobind"))
+
+
+def note_generator(module, target, out):
+    if "gil" in out or out.get("free_threaded"):
+        return
+    path = getattr(module, "__file__", None) or target.get("path")
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except (OSError, TypeError):
+        return
+    for marker, name in GUARDING_GENERATORS:
+        if marker in data:
+            out["generator"] = name
+            return
 
 
 def export_hook(module, target):

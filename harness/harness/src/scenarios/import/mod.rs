@@ -50,6 +50,11 @@ pub struct Declared {
     /// `Py_mod_abi`'s PyABIInfo (3.15).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abi: Option<Value>,
+    /// The binding generator, when it is one that writes `Py_mod_gil`
+    /// only into free-threaded builds (Cython, pybind11, nanobind) and the
+    /// slot is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_threaded: Option<bool>,
     /// `sys._is_gil_enabled()` once the module's package had imported and
