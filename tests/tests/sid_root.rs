@@ -122,7 +122,8 @@ fn naming_table_matches_the_extension_suffixes_of_3_14_and_3_15() {
 /// The PEP 793 module the harness test compiles in the root: `PyModExport_`
 /// returning `PySlot`s, no `PyInit_`, declaring what a clean module declares
 /// (own-GIL subinterpreters, no GIL needed). `EXPORT` and `NAME` make the
-/// abi3t twin from the same source.
+/// abi3t twin from the same source; `NO_GIL_SLOT` a twin that leaves
+/// `Py_mod_gil` out, which `gil-required` reads from its `PySlot` array.
 const PEP793: &str = r#"#include <Python.h>
 static PyObject *hello(PyObject *self, PyObject *unused) { return PyUnicode_FromString("hello"); }
 static PyMethodDef methods[] = {{"hello", hello, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
@@ -132,7 +133,9 @@ static PySlot slots[] = {
     PySlot_STATIC_DATA(Py_mod_methods, methods),
     PySlot_DATA(Py_mod_abi, &abi_info),
     {.sl_id = Py_mod_multiple_interpreters, .sl_ptr = Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+#ifndef NO_GIL_SLOT
     {.sl_id = Py_mod_gil, .sl_ptr = Py_MOD_GIL_NOT_USED},
+#endif
     PySlot_END,
 };
 PyMODEXPORT_FUNC EXPORT(void) { return slots; }
@@ -168,6 +171,7 @@ fn the_harness_on_3_14_and_3_15_runs_cpython_modules_a_pep_793_module_and_an_abi
     std::fs::write(&src, PEP793).unwrap();
     let pep793 = dir.path().join("hx793.cpython-315-x86_64-linux-gnu.so");
     let abi3t = dir.path().join("hxt.abi3t.so");
+    let gil = dir.path().join("hxg.cpython-315-x86_64-linux-gnu.so");
     let gcc = |name: &str, abi3t: bool, out: &std::path::Path| {
         let mut args = vec![
             "gcc".to_string(),
@@ -181,6 +185,9 @@ fn the_harness_on_3_14_and_3_15_runs_cpython_modules_a_pep_793_module_and_an_abi
         if abi3t {
             args.push("-DPy_TARGET_ABI3T=0x030f0000".into());
         }
+        if name == "hxg" {
+            args.push("-DNO_GIL_SLOT".into());
+        }
         args.extend([
             src.display().to_string(),
             "-o".into(),
@@ -191,6 +198,7 @@ fn the_harness_on_3_14_and_3_15_runs_cpython_modules_a_pep_793_module_and_an_abi
     };
     gcc("hx793", false, &pep793);
     gcc("hxt", true, &abi3t);
+    gcc("hxg", false, &gil);
 
     let exe = std::path::Path::new(env!("CARGO_BIN_EXE_harness-check"));
     let bin_dir = exe.parent().unwrap();
@@ -210,6 +218,7 @@ fn the_harness_on_3_14_and_3_15_runs_cpython_modules_a_pep_793_module_and_an_abi
         .collect();
         paths.push(pep793.display().to_string());
         paths.push(abi3t.display().to_string());
+        paths.push(gil.display().to_string());
         let interpreter = format!("/usr/bin/python{python}");
         let mut command = vec![exe.to_str().unwrap(), "--python", &interpreter];
         command.extend(paths.iter().map(String::as_str));
@@ -228,6 +237,22 @@ fn the_harness_on_3_14_and_3_15_runs_cpython_modules_a_pep_793_module_and_an_abi
                     );
                 }
                 for finding in run["findings"].as_array().unwrap() {
+                    if finding["check"] == "gil-required" {
+                        // Read from the PySlot array the hook returned
+                        // again, Py_mod_abi's PyABIInfo with it.
+                        let declared = &finding["evidence"]["declared"];
+                        assert_eq!(declared["kind"], "export-hook", "{finding}");
+                        assert_eq!(
+                            declared["abi"]["flags"],
+                            serde_json::json!(["GIL"]),
+                            "{finding}"
+                        );
+                        assert_eq!(
+                            declared["multiple_interpreters"],
+                            "Py_MOD_PER_INTERPRETER_GIL_SUPPORTED",
+                            "{finding}"
+                        );
+                    }
                     let kind = finding["evidence"]["kind"].as_str().unwrap_or("");
                     found.insert(
                         format!("{name} {} {kind}", finding["check"].as_str().unwrap())
@@ -251,7 +276,7 @@ fn the_harness_on_3_14_and_3_15_runs_cpython_modules_a_pep_793_module_and_an_abi
         .map(|m| m.to_string())
         .collect();
         if version == "3.15" {
-            expected_ran.extend(["hx793".to_string(), "hxt".to_string()]);
+            expected_ran.extend(["hx793".to_string(), "hxt".to_string(), "hxg".to_string()]);
         }
         assert_eq!(ran, expected_ran, "{python}: {report}");
         let expected: BTreeSet<String> = [
@@ -270,6 +295,11 @@ fn the_harness_on_3_14_and_3_15_runs_cpython_modules_a_pep_793_module_and_an_abi
         ]
         .iter()
         .map(|s| s.to_string())
+        .chain(
+            // The twin without Py_mod_gil: a free-threaded 3.15 would
+            // re-enable the GIL for it.
+            (version == "3.15").then(|| "hxg gil-required".to_string()),
+        )
         .collect();
         // _bz2, _decimal (multi-phase from 3.13), _testmultiphase and both
         // PEP 793 modules (module state only, own-GIL support declared):

@@ -45,6 +45,7 @@ pub static CHECKS: &[CheckMeta] = &[
     verdict::cpython_crash::CpythonCrash::META,
     pytest::test_leak::TestLeak::META,
     pytest::test_crash::TestCrash::META,
+    scenarios::import::gil_required::GilRequired::META,
 ];
 
 pub fn lookup(id: &str) -> Option<&'static CheckMeta> {

@@ -28,4 +28,5 @@ pub use report::{
     EnvironmentReport, Finding, InterpreterReport, ModuleReport, Outcome, PassedOver, Report,
     Scenario, ScenarioReport,
 };
+pub use scenarios::import::gil_required::summary_line as gil_required_summary;
 pub use scenarios::reinit::host_main;

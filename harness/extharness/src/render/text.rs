@@ -24,6 +24,11 @@ pub fn text_styled(report: &Report, paint: Paint) -> String {
             passed.reason
         );
     }
+    // The environment-wide answer to "which of these keeps free-threaded
+    // CPython on the GIL", which CPython itself tells for the first only.
+    if let Some(line) = harness::gil_required_summary(report) {
+        let _ = writeln!(out, "{line}");
+    }
     let s = &report.summary;
     let _ = writeln!(
         out,

@@ -68,10 +68,13 @@ fn depth(path: &Path) -> usize {
     path.components().count()
 }
 
-/// The files of the `--dist` distributions, as the interpreters that have
-/// them installed list them, and an entry for each that could not be read
-/// or has nothing to check.
-pub fn files(names: &[String], interpreters: &[Interpreter]) -> (Vec<PathBuf>, Vec<ModuleInput>) {
+/// The files of the `--dist` distributions, each with the distribution's
+/// name, as the interpreters that have them installed list them, and an
+/// entry for each that could not be read or has nothing to check.
+pub fn files(
+    names: &[String],
+    interpreters: &[Interpreter],
+) -> (Vec<(PathBuf, String)>, Vec<ModuleInput>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for name in names {
@@ -99,8 +102,8 @@ pub fn files(names: &[String], interpreters: &[Interpreter]) -> (Vec<PathBuf>, V
         }
         let before = files.len();
         for file in found.into_iter().flat_map(|installed| installed.files) {
-            if !files.contains(&file) {
-                files.push(file);
+            if !files.iter().any(|(f, _)| *f == file) {
+                files.push((file, name.clone()));
             }
         }
         if files.len() == before {

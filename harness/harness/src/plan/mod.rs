@@ -144,9 +144,9 @@ pub fn check_with(
         .collect();
     let (from_dists, dist_problems) = dist::files(&options.dists, &interpreters);
     let mut paths = paths.to_vec();
-    for file in from_dists {
-        if !paths.contains(&file) {
-            paths.push(file);
+    for (file, _) in &from_dists {
+        if !paths.contains(file) {
+            paths.push(file.clone());
         }
     }
     let mut inputs = gather(&paths, &options.modules, options.init.as_deref(), &roots);
@@ -235,7 +235,26 @@ pub fn check_with(
         })
         .collect::<Vec<_>>();
     once::report_once(&mut modules);
+    name_distributions(&mut modules, &from_dists);
     Report::new(modules, interpreter_errors)
+}
+
+/// In a `--dist` run, a `gil-required` finding names the distribution too:
+/// what a user of a whole environment installs and upgrades.
+fn name_distributions(modules: &mut [ModuleReport], owners: &[(PathBuf, String)]) {
+    for module in modules {
+        let Some((_, dist)) = owners
+            .iter()
+            .find(|(f, _)| f.as_path() == Path::new(&module.path))
+        else {
+            continue;
+        };
+        for interpreter in &mut module.interpreters {
+            for finding in &mut interpreter.findings {
+                crate::scenarios::import::gil_required::name_distribution(finding, dist);
+            }
+        }
+    }
 }
 
 type Results = HashMap<(Unit, Scenario), Judged>;

@@ -95,6 +95,12 @@ class ParentImportFailed(Exception):
     doing (its __init__, a missing dependency), not the module's."""
 
 
+# Whether the GIL was on just before the module itself was imported (its
+# package imported first): on a free-threaded interpreter, the import
+# scenario blames the module only for a GIL it turned on.
+GIL_BEFORE_LOAD = {}
+
+
 def load(target):
     """Import the module under test: by path under the chosen name, or by
     name. A module in a package is imported as `import pkg.mod` would: the
@@ -110,6 +116,8 @@ def load(target):
             importlib.import_module(parent)
         except BaseException as exc:
             raise ParentImportFailed("importing its package %s raised %s: %s" % (parent, qualified(type(exc)), safe_str(exc)))
+    if hasattr(sys, "_is_gil_enabled"):
+        GIL_BEFORE_LOAD["enabled"] = sys._is_gil_enabled()
     if target.get("path") is None:
         return importlib.import_module(name)
     if parent:
