@@ -134,6 +134,9 @@ else:
     if slots is not None:
         walk_def_slots(slots, found)
     facts["read_from"] = "PyModule_GetDef(module).m_slots"
+# singlephase_setgil says whether its build called PyUnstable_Module_SetGIL.
+if hasattr(module, "declares_gil_not_used"):
+    facts["module_says"] = module.declares_gil_not_used()
 gil = [value for slot, value in found if slot in GIL]
 facts["slots"] = [slot for slot, _ in found]
 facts["py_mod_gil"] = [VALUES.get(value, value) for value in gil]
