@@ -1,6 +1,6 @@
 //! module:    pyo3_gil_not_used
 //! python:    3.13+
-//! inspector: abi3-candidate
+//! inspector: abi3-candidate (3.13-3.13)
 //! harness:   subinterpreter-refused
 //!
 //! A PyO3 module that says in so many words that it does not need the GIL:
@@ -14,7 +14,9 @@
 //! so the other PyO3 samples declare it too; this one states it, as the
 //! free-threading guide asks of a module that is ready.
 //!
-//! Inspector: no error or warning; abi3-candidate (info).
+//! Inspector: no error or warning; abi3-candidate (info) built for 3.13;
+//! built for 3.14 and later it imports PyO3's `PyUnicodeWriter_*` calls
+//! (3.14's writer API, outside the stable ABI), as pyo3_clean does.
 //! Harness: no gil-required; an isolated subinterpreter with its own GIL
 //! refuses it (PyO3 declares no Py_mod_multiple_interpreters slot):
 //! subinterpreter-refused (info), as every PyO3 sample.

@@ -1,6 +1,6 @@
 //! module:    pyo3_gil_used
 //! python:    3.13+
-//! inspector: abi3-candidate
+//! inspector: abi3-candidate (3.13-3.13)
 //! harness:   subinterpreter-refused, gil-required (3.13+)
 //!
 //! pyo3_gil_not_used with `#[pymodule(gil_used = true)]`: the module tells
@@ -10,7 +10,8 @@
 //! GIL when it imports it. Since pyo3 0.30's default is `gil_used = false`
 //! (see pyo3_gil_not_used), a PyO3 module gets here only by asking to.
 //!
-//! Inspector: nothing visible statically (abi3-candidate, info).
+//! Inspector: nothing visible statically (abi3-candidate, info, on 3.13
+//! only, as pyo3_gil_not_used).
 //! Harness: gil-required (warning) on every 3.13+ interpreter, which the proof
 //! confirms by reading Py_mod_gil from the slots with ctypes;
 //! subinterpreter-refused (info) as every PyO3 sample.
