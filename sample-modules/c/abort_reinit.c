@@ -2,7 +2,7 @@
  * module:    abort_reinit
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   reimport-crash, subinterpreter-crash, subinterpreter-refused (3.12+), reinit-crash
+ * harness:   reimport-crash, subinterpreter-crash, subinterpreter-refused (3.12+), reinit-crash, gil-required (3.13+)
  *
  * Like refuse_reinit, but where that one raises ImportError this one calls
  * abort(): any second initialisation in the process (re-import, legacy

@@ -2,7 +2,7 @@
  * module:    buffer_overrun
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   memory-corruption (malloc-debug), call-crash (malloc-debug), reinit-crash (malloc-debug)
+ * harness:   memory-corruption (malloc-debug), call-crash (malloc-debug), reinit-crash (malloc-debug), gil-required (3.13+)
  *
  * An off-by-one write. `fill()` asks PyMem_Malloc for 12 bytes, writes 13 and
  * frees the buffer. pymalloc rounds every request up to 16 bytes, so in a

@@ -2,7 +2,7 @@
  * module:    clean_multiphase
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   clean
+ * harness:   gil-required (3.13+)
  *
  * The well-behaved reference: multi-phase initialisation (PEP 489) with all of
  * its state in the module object (a counter and the module's own exception
@@ -13,7 +13,10 @@
  * an abi3-candidate (info).
  * Harness: nothing, in any scenario: a re-import gives fresh objects and a fresh
  * counter, subinterpreters (shared and own GIL) get their own state, calls do
- * not leak, shutdown is clean.
+ * not leak, shutdown is clean. Its slots say nothing about the GIL (no
+ * Py_mod_gil, which 3.13 added), so on 3.13+ it gets gil-required (warning):
+ * a free-threaded CPython would re-enable the GIL for it. gil_not_used is the
+ * same module with the slot.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

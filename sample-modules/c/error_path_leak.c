@@ -2,7 +2,7 @@
  * module:    error_path_leak
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   call-leak (exercise)
+ * harness:   call-leak (exercise), gil-required (3.13+)
  *
  * The classic error-path leak. `insert_powers(seq, tag)` stores the tuple
  * `(tag, i * i)` at every index `i` of `seq`. When `PySequence_SetItem` fails

@@ -3,7 +3,7 @@
  * suffix:    abi3
  * python:    3.8+
  * inspector: abi3-violation, abi3-floor
- * harness:   clean
+ * harness:   gil-required (3.13+)
  *
  * Named `.abi3.so` but compiled against the full C API: it calls
  * PyUnicode_AsUTF8, which is not in the stable ABI (only
@@ -18,7 +18,8 @@
  * tag, no --abi3-min), abi3-floor (info) with the version its imports need
  * (3.5, for PyModuleDef_Init).
  * Harness: clean on the interpreter it was built with, subinterpreters (shared
- * and own GIL) included.
+ * and own GIL) included, but for gil-required (warning) on 3.13+: it declares
+ * no Py_mod_gil slot.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -2,7 +2,7 @@
  * module:    gil_misuse
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   gil-misuse (malloc-debug), call-crash (malloc-debug), reinit-crash (malloc-debug)
+ * harness:   gil-misuse (malloc-debug), call-crash (malloc-debug), reinit-crash (malloc-debug), gil-required (3.13+)
  *
  * Calls the C API after releasing the GIL. `release_scratch()` drops the GIL
  * around some work and frees its scratch buffer with PyMem_Free before

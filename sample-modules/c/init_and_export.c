@@ -2,7 +2,7 @@
  * module:    init_and_export
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   clean
+ * harness:   gil-required (3.13+)
  *
  * One module, two entry points, as a package supporting both old and new
  * CPythons ships it: `PyInit_init_and_export` (PEP 489 multi-phase, which
@@ -19,8 +19,9 @@
  *
  * Inspector: two init functions of one module are not an error: on a 3.15
  * target the hook is its init, before 3.15 PyInit_ is; abi3-candidate (info).
- * Harness: nothing; the proof shows `entry` is "PyModExport" on 3.15+ and
- * "PyInit" before.
+ * Harness: nothing but gil-required (warning) on 3.13+: neither the
+ * PyModuleDef's slots nor the hook's declare Py_mod_gil. The proof shows
+ * `entry` is "PyModExport" on 3.15+ and "PyInit" before.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

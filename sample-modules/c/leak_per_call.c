@@ -2,7 +2,7 @@
  * module:    leak_per_call
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   call-leak (exercise)
+ * harness:   call-leak (exercise), gil-required (3.13+)
  *
  * `leak(obj)` takes a new reference to its argument and never releases it: one
  * leaked reference per call, on every path. `no_leak(obj)` is the same function

@@ -4,7 +4,7 @@
  * python:    3.8+
  * limited-api: 3.8
  * inspector: clean
- * harness:   subinterpreter-refused (3.12+)
+ * harness:   subinterpreter-refused (3.12+), gil-required (3.13+)
  *
  * A genuine limited-API module: compiled with Py_LIMITED_API = 3.8 and named
  * `.abi3.so`, so one binary loads in CPython 3.8 and every later version.
@@ -18,7 +18,9 @@
  * Inspector: nothing (no abi3-violation with --abi3-min 3.8).
  * Harness: clean on 3.8 and every newer interpreter, legacy (shared-GIL)
  * subinterpreters included; an isolated subinterpreter with its own GIL (3.12+)
- * refuses it with ImportError: subinterpreter-refused (info).
+ * refuses it with ImportError: subinterpreter-refused (info). The limited API
+ * of 3.8 has no Py_mod_gil (it joined in 3.13), so on 3.13+ it gets
+ * gil-required (warning).
  */
 #define Py_LIMITED_API 0x03080000
 #define PY_SSIZE_T_CLEAN

@@ -3,7 +3,7 @@
  * python:    3.8+
  * links:     libpython
  * inspector: links-libpython, abi3-candidate
- * harness:   clean
+ * harness:   gil-required (3.13+)
  *
  * Linked against libpython (-lpython3.X), as builds that copy an embedding
  * recipe often are. It loads in the interpreter it was built for, but pulls in
@@ -14,7 +14,8 @@
  *
  * Inspector: links-libpython (warning) naming the libpython soname.
  * Harness: clean under the shared-libpython interpreter it was built for,
- * subinterpreters (shared and own GIL) included.
+ * subinterpreters (shared and own GIL) included, but for gil-required
+ * (warning) on 3.13+: it declares no Py_mod_gil slot.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

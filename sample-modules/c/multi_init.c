@@ -2,7 +2,7 @@
  * module:    multi_init
  * python:    3.8+
  * inspector: extra-init-symbols, abi3-candidate
- * harness:   clean
+ * harness:   gil-required (3.13+)
  *
  * One library exporting three init functions (PEP 489, "multiple modules in
  * one library"): PyInit_multi_init for the module the file is named for, and
@@ -10,7 +10,8 @@
  * with importlib.machinery.ExtensionFileLoader under their own names.
  *
  * Inspector: extra-init-symbols (info) naming multi_init_foo and multi_init_bar.
- * Harness: clean, whichever init is chosen with --init.
+ * Harness: clean, whichever init is chosen with --init, but for gil-required
+ * (warning) on 3.13+: none of the three definitions declares Py_mod_gil.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -2,7 +2,7 @@
  * module:    refuse_reinit
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   reimport-refused, subinterpreter-refused, reinit-refused
+ * harness:   reimport-refused, subinterpreter-refused, reinit-refused, gil-required (3.13+)
  *
  * Keeps a C static that says it has been initialised and, like numpy, refuses
  * any second initialisation in the same process with

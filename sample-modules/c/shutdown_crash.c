@@ -2,7 +2,7 @@
  * module:    shutdown_crash
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   shutdown-crash, gil-misuse (malloc-debug 3.14+)
+ * harness:   shutdown-crash, gil-misuse (malloc-debug 3.14+), gil-required (3.13+)
  *
  * Registers a C exit hook with atexit() the first time it is executed. The
  * hook runs from exit(), after Py_FinalizeEx has torn the runtime down, and

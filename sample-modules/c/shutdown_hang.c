@@ -2,7 +2,7 @@
  * module:    shutdown_hang
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   shutdown-hang
+ * harness:   shutdown-hang, gil-required (3.13+)
  *
  * Starts a native worker thread the first time it is executed, as libraries
  * with a background I/O or logging thread do, and registers a C exit hook with

@@ -2,7 +2,7 @@
  * module:    static_cache_pergil
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   subinterpreter-shared-objects, reinit-stale-objects
+ * harness:   subinterpreter-shared-objects, reinit-stale-objects, gil-required (3.13+)
  *
  * A multi-phase module that declares per-interpreter GIL support on 3.12+ but
  * caches a Python object (a dict) in a C static the first time any

@@ -2,7 +2,7 @@
  * module:    café
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   clean
+ * harness:   gil-required (3.13+)
  *
  * A module whose name is not ASCII. CPython looks for `PyInitU_` followed by
  * the punycode of the name (Python's own codec, no `xn--` prefix) with `-`
@@ -10,7 +10,8 @@
  * need multi-phase initialisation, which this uses.
  *
  * Inspector: the init export decodes back to "café"; no error.
- * Harness: imports as `café` and behaves; nothing to report.
+ * Harness: imports as `café` and behaves; nothing to report but
+ * gil-required (warning) on 3.13+, as it declares no Py_mod_gil slot.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

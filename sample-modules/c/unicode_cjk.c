@@ -2,7 +2,7 @@
  * module:    模块
  * python:    3.8+
  * inspector: abi3-candidate
- * harness:   clean
+ * harness:   gil-required (3.13+)
  *
  * A module with a CJK name ("模块", module). Its init function is
  * `PyInitU_` + punycode("模块") = "gfs105b": PyInitU_gfs105b. The punycode
@@ -10,7 +10,8 @@
  * prefix to separate.
  *
  * Inspector: the init export decodes back to "模块"; no error.
- * Harness: imports as `模块` and behaves; nothing to report.
+ * Harness: imports as `模块` and behaves; nothing to report but
+ * gil-required (warning) on 3.13+, as it declares no Py_mod_gil slot.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -2,7 +2,7 @@
  * module:    record_dirs
  * python:    3.8-3.13
  * inspector: abi3-candidate
- * harness:   clean
+ * harness:   gil-required (3.13+)
  *
  * A hostile sample (built on demand, never imported by the corpus-wide tests)
  * that writes where it runs. Each time it is executed it appends a line to
@@ -15,7 +15,8 @@
  * user's home or working directory (tests/tests/harness_hostile.rs).
  *
  * Inspector: nothing visible statically (abi3-candidate, info).
- * Harness: nothing to report.
+ * Harness: nothing to report but gil-required (warning) on 3.13, as it
+ * declares no Py_mod_gil slot.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

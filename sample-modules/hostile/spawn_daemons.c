@@ -2,7 +2,7 @@
  * module:    spawn_daemons
  * python:    3.8-3.13
  * inspector: abi3-candidate
- * harness:   clean
+ * harness:   gil-required (3.13+)
  *
  * A hostile sample: it attacks the harness rather than showing a bug of the
  * kind the harness reports, so it is built on demand and never imported by the
@@ -21,7 +21,8 @@
  * interpreter can interrupt.
  *
  * Inspector: nothing visible statically (abi3-candidate, info).
- * Harness: nothing to report (it imports and works); nothing it started may
+ * Harness: nothing to report (it imports and works) but gil-required
+ * (warning) on 3.13, as it declares no Py_mod_gil slot; nothing it started may
  * outlive the harness's children, after a normal end or a time-out
  * (tests/tests/harness_hostile.rs).
  */

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{ensure, facts, on_every_interpreter, proof, run_python};
+use common::{ensure, facts, gil_facts, on_every_interpreter, proof, run_python};
 use sample_modules::{BuiltModule, Corpus, Language};
 use serde_json::{Value, json};
 
@@ -631,6 +631,8 @@ fn c_samples_in_subinterpreters_are_what_their_headers_say() {
     let shared_objects = |id: &str| match id {
         "singlephase_state" => json!(["Error", "error_type", "increment"]),
         "static_cache_pergil" => json!(["cache"]),
+        "singlephase_setgil" => json!(["add", "declares_gil_not_used"]),
+        "singlephase_no_setgil" => json!(["add"]),
         _ => json!([]),
     };
     let samples = sample_modules::catalog().unwrap();
@@ -677,5 +679,136 @@ fn every_c_sample_has_a_proof_here() {
                 sample.id
             );
         }
+    }
+}
+
+/// The slot exists from 3.13; earlier versions have nothing to read.
+fn has_gil_slot(py: &interpreters::Interpreter) -> bool {
+    py.version.feature() >= (3, 13)
+}
+
+/// On every GIL build from 3.13, each C sample that imports declares
+/// `Py_MOD_GIL_NOT_USED` exactly when its header expects no `gil-required`
+/// there: the headers are held to CPython's own view of each definition,
+/// independently of the harness. A single-phase module can declare only by
+/// calling `PyUnstable_Module_SetGIL`, which a GIL build does not export.
+#[test]
+fn c_samples_declare_gil_not_used_exactly_when_their_headers_expect_no_gil_required() {
+    let samples = sample_modules::catalog().unwrap();
+    let importable = samples
+        .iter()
+        .filter(|s| s.language == Language::C && !s.harness.iter().any(|e| e.id == "import-error"));
+    for sample in importable {
+        on_every_interpreter(&sample.id, |py, corpus, module| {
+            let required = sample
+                .harness_expected_on(py.version)
+                .contains(&"gil-required");
+            if !has_gil_slot(py) || py.free_threaded {
+                return ensure(!required, || {
+                    format!("gil-required is decided on GIL builds of 3.13+ only, not {py}")
+                });
+            }
+            let f = gil_facts(py, corpus, module)?;
+            ensure(f["gil_disabled_build"] == false, || format!("{f}"))?;
+            ensure(f["setgil_exported"] == false, || {
+                format!("a GIL build exports PyUnstable_Module_SetGIL: {f}")
+            })?;
+            let declared = f["py_mod_gil"] == json!(["Py_MOD_GIL_NOT_USED"]);
+            ensure(declared != required, || {
+                format!(
+                    "declares {}, the header expects gil-required: {required}",
+                    f["py_mod_gil"]
+                )
+            })
+        });
+    }
+}
+
+#[test]
+fn gil_not_used_declares_it_in_its_definition() {
+    on_every_interpreter("gil_not_used", |py, corpus, module| {
+        let f = gil_facts(py, corpus, module)?;
+        ensure(
+            f["single_phase"] == false
+                && f["def_name"] == "gil_not_used"
+                && f["py_mod_gil"] == json!(["Py_MOD_GIL_NOT_USED"]),
+            || format!("{f}"),
+        )
+    });
+}
+
+#[test]
+fn gil_slot_missing_has_no_gil_slot() {
+    on_every_interpreter("gil_slot_missing", |py, corpus, module| {
+        let f = gil_facts(py, corpus, module)?;
+        // Its one slot is Py_mod_multiple_interpreters.
+        ensure(
+            f["single_phase"] == false
+                && f["slots"].as_array().is_some_and(|s| s.len() == 1)
+                && f["py_mod_gil"] == json!([]),
+            || format!("{f}"),
+        )
+    });
+}
+
+#[test]
+fn gil_declared_used_says_it_needs_the_gil() {
+    on_every_interpreter("gil_declared_used", |py, corpus, module| {
+        let f = gil_facts(py, corpus, module)?;
+        ensure(f["py_mod_gil"] == json!(["Py_MOD_GIL_USED"]), || {
+            format!("{f}")
+        })
+    });
+}
+
+/// Both single-phase samples have no slots (m_slots NULL, m_size -1), and on
+/// a GIL build neither imports `PyUnstable_Module_SetGIL`, which the
+/// interpreter does not export: singlephase_setgil's call is compiled out,
+/// as its `declares_gil_not_used()` says.
+#[test]
+fn single_phase_samples_cannot_declare_on_a_gil_build() {
+    for id in ["singlephase_setgil", "singlephase_no_setgil"] {
+        on_every_interpreter(id, |py, corpus, module| {
+            let f = gil_facts(py, corpus, module)?;
+            ensure(
+                f["single_phase"] == true && f["m_size"] == -1 && f["py_mod_gil"] == json!([]),
+                || format!("{f}"),
+            )?;
+            ensure(f["setgil_exported"] == false, || format!("{f}"))?;
+            let imports = common::undefined_python_symbols(&module.path);
+            ensure(
+                !imports.iter().any(|s| s == "PyUnstable_Module_SetGIL"),
+                || format!("imports: {imports:?}"),
+            )?;
+            let says = if id == "singlephase_setgil" {
+                json!(false)
+            } else {
+                Value::Null
+            };
+            ensure(f["module_says"] == says, || format!("{f}"))
+        });
+    }
+}
+
+/// The twin of pep793_export without Py_mod_gil: the hook's slots (the hook
+/// called again) hold none, where pep793_export's declare Py_MOD_GIL_NOT_USED.
+#[test]
+fn pep793_gil_missing_is_pep793_export_without_the_gil_slot() {
+    pep793_module_keeps_state_per_module(
+        "pep793_gil_missing",
+        "pep793_gil_missing",
+        "PyModExport_pep793_gil_missing",
+    );
+    for (id, gil) in [
+        ("pep793_gil_missing", json!([])),
+        ("pep793_export", json!(["Py_MOD_GIL_NOT_USED"])),
+    ] {
+        on_every_interpreter(id, |py, corpus, module| {
+            let f = gil_facts(py, corpus, module)?;
+            ensure(
+                f["read_from"] == format!("PyModExport_{id}()") && f["py_mod_gil"] == gil,
+                || format!("{f}"),
+            )
+        });
     }
 }

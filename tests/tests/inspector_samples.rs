@@ -181,10 +181,22 @@ fn mislabelled_fixtures_are_caught() {
 }
 
 /// Samples are snapshotted as CPython 3.12 builds them, on the host; those
-/// 3.12 cannot build (the PEP 793 ones) as the release 3.15 builds them, in
-/// the sid root.
+/// 3.12 cannot build as the host's 3.13 builds them (the free-threading
+/// ones, `python: 3.13+`), and those neither can build (the PEP 793 ones) as
+/// the release 3.15 builds them, in the sid root.
 fn snapshotted_here(sample: &Sample) -> bool {
-    sample.supports(interpreters::Version::new(3, 12, 0)) != common::in_sid_root()
+    let on_host = [(3, 12), (3, 13)]
+        .iter()
+        .any(|&(major, minor)| sample.supports(Version::new(major, minor, 0)));
+    on_host != common::in_sid_root()
+}
+
+/// The host's release build of 3.13.
+fn python313() -> &'static interpreters::Interpreter {
+    common::interpreters()
+        .iter()
+        .find(|i| i.version.feature() == (3, 13) && !i.debug && !i.free_threaded)
+        .expect("CPython 3.13 is needed to snapshot the samples 3.12 cannot build")
 }
 
 /// The build of each sample for the interpreter [`snapshotted_here`] names,
@@ -202,7 +214,12 @@ fn snapshot_paths(sample: &Sample) -> Vec<PathBuf> {
             .into_iter()
             .collect();
     }
-    let corpus = common::corpus(common::python312());
+    let python = if sample.supports(Version::new(3, 12, 0)) {
+        common::python312()
+    } else {
+        python313()
+    };
+    let corpus = common::corpus(python);
     let mut paths: Vec<PathBuf> = corpus
         .module(&sample.id)
         .map(|m| m.path.clone())

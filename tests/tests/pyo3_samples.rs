@@ -100,7 +100,13 @@ fn pyo3_leak_leaks_one_reference_per_call() {
 /// (3.12+)` says, and before 3.12 nothing refuses it.
 #[test]
 fn pyo3_samples_in_subinterpreters() {
-    for id in ["pyo3_clean", "pyo3_pyclass", "pyo3_leak"] {
+    for id in [
+        "pyo3_clean",
+        "pyo3_pyclass",
+        "pyo3_leak",
+        "pyo3_gil_not_used",
+        "pyo3_gil_used",
+    ] {
         on_every_interpreter(id, |interp, corpus, module| {
             let facts = common::facts(
                 interp,
@@ -133,6 +139,67 @@ fn pyo3_samples_in_subinterpreters() {
                 &facts,
                 "isolated",
                 json!({"imported": false, "error": error}),
+            )
+        });
+    }
+}
+
+/// `#[pymodule(gil_used = ...)]` on 3.13+, read from the slots with ctypes
+/// (proofs/gil_slots.py): `false` writes `Py_mod_gil = Py_MOD_GIL_NOT_USED`,
+/// `true` writes `Py_MOD_GIL_USED`, and no `gil_used` at all is `false` in
+/// pyo3 0.30 (pyo3_clean, pyo3_leak, pyo3_pyclass). Each sample declares
+/// Py_MOD_GIL_NOT_USED exactly when its header expects no `gil-required`;
+/// before 3.13 PyO3 writes no slot, and no header expects the finding.
+#[test]
+fn pyo3_samples_declare_what_gil_used_says() {
+    let declared_by_source = |id: &str| match id {
+        "pyo3_gil_used" => "Py_MOD_GIL_USED",
+        _ => "Py_MOD_GIL_NOT_USED",
+    };
+    for id in [
+        "pyo3_clean",
+        "pyo3_pyclass",
+        "pyo3_leak",
+        "pyo3_gil_not_used",
+        "pyo3_gil_used",
+    ] {
+        on_every_interpreter(id, |interp, corpus, module| {
+            let required = harness_says(module, interp, "gil-required");
+            if interp.version.feature() < (3, 13) {
+                return ensure(!required, || "gil-required is decided on 3.13+ only".into());
+            }
+            let facts = common::gil_facts(interp, corpus, module)?;
+            expect(&facts, "py_mod_gil", json!([declared_by_source(id)]))?;
+            // From 3.15 CPython calls PyO3's export hook, not PyInit_.
+            let read_from = if interp.version.feature() >= (3, 15) {
+                format!("PyModExport_{id}()")
+            } else {
+                "PyModule_GetDef(module).m_slots".to_owned()
+            };
+            expect(&facts, "read_from", json!(read_from))?;
+            ensure(required == (id == "pyo3_gil_used"), || {
+                format!("the header's gil-required: {required}")
+            })
+        });
+    }
+}
+
+/// The two `gil_used` samples work as any PyO3 module does.
+#[test]
+fn pyo3_gil_samples_add() {
+    for id in ["pyo3_gil_not_used", "pyo3_gil_used"] {
+        on_every_interpreter(id, |interp, corpus, module| {
+            let facts = common::facts(
+                interp,
+                &corpus.dir,
+                "m = importlib.import_module(sys.argv[1])\nreport(add=m.add(2, 3), overflow=error_of(lambda: m.add(2**62, 2**62)))",
+                &[&module.sample.module],
+            )?;
+            expect(&facts, "add", json!(5))?;
+            expect(
+                &facts,
+                "overflow",
+                json!("OverflowError: sum does not fit in i64"),
             )
         });
     }

@@ -121,6 +121,24 @@ pub fn facts(
     Ok(outcome.json())
 }
 
+/// What a module declares about the GIL, read by `proofs/gil_slots.py`
+/// without the harness: the values of its `Py_mod_gil` slots (empty: none),
+/// from `PyModule_GetDef(module)->m_slots` or from the PySlot array of the
+/// 3.15 export hook, with the slot numbers of the interpreter's headers.
+pub fn gil_facts(
+    interpreter: &Interpreter,
+    corpus: &Corpus,
+    module: &BuiltModule,
+) -> Result<serde_json::Value, String> {
+    let path = module.path.to_string_lossy();
+    facts(
+        interpreter,
+        &corpus.dir,
+        include_str!("../proofs/gil_slots.py"),
+        &[&module.sample.module, &path],
+    )
+}
+
 /// Runs `check` for `sample_id` on every interpreter under test that the sample
 /// supports, and fails listing every interpreter where it did not hold.
 /// Fails too when the sample was built for none of them, unless it supports
