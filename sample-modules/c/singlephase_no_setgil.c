@@ -2,7 +2,7 @@
  * module:    singlephase_no_setgil
  * python:    3.13+
  * inspector: single-phase-init, abi3-candidate
- * harness:   singleton-state, subinterpreter-shared-objects, subinterpreter-refused, gil-required (3.13+)
+ * harness:   singleton-state, subinterpreter-shared-objects, subinterpreter-refused
  *
  * singlephase_setgil without the declaration: a single-phase module
  * (PyModule_Create) whose PyInit_ never calls PyUnstable_Module_SetGIL, in
@@ -13,8 +13,9 @@
  *
  * Inspector: single-phase-init (warning); abi3-candidate (info).
  * Harness: singleton-state, subinterpreter-shared-objects and
- * subinterpreter-refused, as for singlephase_setgil; gil-required (warning)
- * on every 3.13+ interpreter.
+ * subinterpreter-refused, as for singlephase_setgil. gil-required is
+ * undecided on a GIL build, as for singlephase_setgil: the two files do not
+ * differ there.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -2,7 +2,7 @@
  * module:    singlephase_setgil
  * python:    3.13+
  * inspector: single-phase-init, abi3-candidate
- * harness:   singleton-state, subinterpreter-shared-objects, subinterpreter-refused, gil-required (3.13+)
+ * harness:   singleton-state, subinterpreter-shared-objects, subinterpreter-refused
  *
  * A single-phase module (PyModule_Create) that declares it does not need the
  * GIL the one way single-phase init can: its PyInit_ calls
@@ -15,20 +15,20 @@
  * this build made the call.
  *
  * So a GIL build of this module and of singlephase_no_setgil are the same to
- * both tools: nothing in the file or at run time says that the free-threaded
- * build would declare, and the harness reports gil-required on the GIL 3.13+
- * interpreters it runs (the proof shows the function missing from the
- * interpreter and from the module's imports). Built for a `t` target, the
- * call is in its imports and the inspector's single-phase-gil stays silent;
- * no free-threaded CPython is at hand here, so that build is not in the
- * corpus.
+ * both tools: nothing in the file or at run time says whether the
+ * free-threaded build would declare, and the harness leaves gil-required
+ * undecided for single-phase modules on GIL interpreters (no finding; the
+ * proof shows the function missing from the interpreter and from the
+ * module's imports). Built for a `t` target, the call is in its imports and
+ * the inspector's single-phase-gil stays silent; no free-threaded CPython is
+ * at hand here, so that build is not in the corpus.
  *
  * Inspector: single-phase-init (warning); every import is in the stable ABI,
  * so abi3-candidate (info).
  * Harness: as any single-phase module whose functions live in the dict
  * CPython copies: singleton-state on re-import, subinterpreter-shared-objects
- * in a legacy subinterpreter, subinterpreter-refused by an own-GIL one; and
- * gil-required (warning), as above.
+ * in a legacy subinterpreter, subinterpreter-refused by an own-GIL one;
+ * gil-required undecided, as above.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -2,7 +2,7 @@
  * module:    singlephase_state
  * python:    3.8+
  * inspector: single-phase-init, abi3-candidate
- * harness:   singleton-state, subinterpreter-shared-objects, subinterpreter-refused (3.12+), reinit-stale-objects, gil-required (3.13+)
+ * harness:   singleton-state, subinterpreter-shared-objects, subinterpreter-refused (3.12+), reinit-stale-objects
  *
  * Legacy single-phase initialisation (PyModule_Create, m_size = -1) with
  * process-wide C state: a call counter and an exception type cached in a C

@@ -691,7 +691,8 @@ fn has_gil_slot(py: &interpreters::Interpreter) -> bool {
 /// `Py_MOD_GIL_NOT_USED` exactly when its header expects no `gil-required`
 /// there: the headers are held to CPython's own view of each definition,
 /// independently of the harness. A single-phase module can declare only by
-/// calling `PyUnstable_Module_SetGIL`, which a GIL build does not export.
+/// calling `PyUnstable_Module_SetGIL`, which a GIL build does not export: it
+/// is undecided there, and its header expects nothing.
 #[test]
 fn c_samples_declare_gil_not_used_exactly_when_their_headers_expect_no_gil_required() {
     let samples = sample_modules::catalog().unwrap();
@@ -713,6 +714,15 @@ fn c_samples_declare_gil_not_used_exactly_when_their_headers_expect_no_gil_requi
             ensure(f["setgil_exported"] == false, || {
                 format!("a GIL build exports PyUnstable_Module_SetGIL: {f}")
             })?;
+            // A single-phase GIL build cannot declare at all: the harness
+            // leaves it undecided, and its header must not expect a finding.
+            if f["single_phase"] == true {
+                return ensure(!required, || {
+                    format!(
+                        "single-phase: gil-required is undecided on {py}, yet the header expects it"
+                    )
+                });
+            }
             let declared = f["py_mod_gil"] == json!(["Py_MOD_GIL_NOT_USED"]);
             ensure(declared != required, || {
                 format!(
