@@ -272,19 +272,9 @@ fn uv_candidates(dir: &Path) -> Vec<PathBuf> {
         .filter(|entry| entry.file_name().to_string_lossy().starts_with("cpython-"))
         .filter_map(|entry| {
             let bin = entry.path().join("bin");
-            let mut versioned: Vec<PathBuf> = bin
-                .read_dir()
+            versioned_pythons(&bin)
                 .into_iter()
-                .flatten()
-                .flatten()
-                .filter(|e| is_versioned_python(&e.file_name().to_string_lossy()))
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
-                .collect();
-            versioned.sort();
-            versioned
-                .into_iter()
-                .next()
+                .find(|p| p.is_file())
                 .or_else(|| Some(bin.join("python3")).filter(|p| p.is_file()))
         })
         .collect();
@@ -408,18 +398,21 @@ fn path_candidates(shims: Option<&Path>) -> impl Iterator<Item = PathBuf> {
     let dirs: Vec<PathBuf> = env::split_paths(&path)
         .filter(|dir| Some(dir.as_path()) != shims)
         .collect();
-    dirs.into_iter().flat_map(|dir| {
-        let mut names: Vec<PathBuf> = dir
-            .read_dir()
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| is_versioned_python(&e.file_name().to_string_lossy()))
-            .map(|e| e.path())
-            .collect();
-        names.sort();
-        names
-    })
+    dirs.into_iter().flat_map(|dir| versioned_pythons(&dir))
+}
+
+/// `python3.X[d|t]` in `dir`, sorted.
+fn versioned_pythons(dir: &Path) -> Vec<PathBuf> {
+    let mut names: Vec<PathBuf> = dir
+        .read_dir()
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| is_versioned_python(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect();
+    names.sort();
+    names
 }
 
 fn is_versioned_python(name: &str) -> bool {
