@@ -123,8 +123,11 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         let runtime = abi::export_table(claimed);
         let other: Vec<String> = imported(facts, other_list.difference(own_list))
             .into_iter()
-            // A symbol the named build's runtime exports may be a direct call.
-            .filter(|s| !runtime.is_some_and(|t| t.exports(s)))
+            // A symbol the named build's runtime exports may be a direct
+            // call; not `Py_DECREF`'s own deallocation call, which every
+            // runtime exports (a free-threaded one `_Py_Dealloc` too) and no
+            // module that never decrefs the build's way calls by name.
+            .filter(|s| DECREF_CALL.contains(&s.as_str()) || !runtime.is_some_and(|t| t.exports(s)))
             .collect();
         if !other.is_empty() && own.is_empty() {
             out.push(
