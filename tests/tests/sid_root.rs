@@ -141,15 +141,28 @@ static PySlot slots[] = {
 PyMODEXPORT_FUNC EXPORT(void) { return slots; }
 "#;
 
-/// Runs `command` in the sid root, binding `binds` too; its stdout.
-fn in_root(binds: &[&std::path::Path], command: &[&str]) -> String {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("interpreters/sid-root");
-    let mut run = std::process::Command::new(script);
-    run.arg("run");
+/// `tests/interpreters/sid-root run`, from the workspace, with `binds`
+/// bind-mounted and `env` (`NAME=VALUE`) set for the command; the command
+/// itself is the caller's to add.
+fn sid_root_run(binds: &[&Path], env: &[String]) -> Command {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut run = Command::new(workspace.join("tests/interpreters/sid-root"));
+    run.arg("run").current_dir(workspace);
     for bind in binds {
         run.arg("--bind").arg(bind);
     }
-    let output = run.args(command).output().expect("sid-root run");
+    for setting in env {
+        run.arg("--env").arg(setting);
+    }
+    run
+}
+
+/// Runs `command` in the sid root, binding `binds` too; its stdout.
+fn in_root(binds: &[&Path], command: &[&str]) -> String {
+    let output = sid_root_run(binds, &[])
+        .args(command)
+        .output()
+        .expect("sid-root run");
     assert!(
         output.status.success(),
         "{command:?}: {}\n{}",
@@ -158,6 +171,15 @@ fn in_root(binds: &[&std::path::Path], command: &[&str]) -> String {
     );
     String::from_utf8(output.stdout).unwrap()
 }
+
+/// CPython's own modules the harness test runs on every root interpreter.
+const LIB_DYNLOAD_MODULES: [&str; 5] = [
+    "_bz2",
+    "_decimal",
+    "_testmultiphase",
+    "_testsinglephase",
+    "readline",
+];
 
 #[test]
 fn the_harness_on_3_14_and_3_15_runs_cpython_modules_a_pep_793_module_and_an_abi3t_module() {
@@ -206,16 +228,10 @@ fn the_harness_on_3_14_and_3_15_runs_cpython_modules_a_pep_793_module_and_an_abi
         let version = python.trim_end_matches('d');
         let tag = format!("{}{}", version.replace('.', ""), &python[version.len()..]);
         let dynload = format!("/usr/lib/python{version}/lib-dynload");
-        let mut paths: Vec<String> = [
-            "_bz2",
-            "_decimal",
-            "_testmultiphase",
-            "_testsinglephase",
-            "readline",
-        ]
-        .iter()
-        .map(|m| format!("{dynload}/{m}.cpython-{tag}-x86_64-linux-gnu.so"))
-        .collect();
+        let mut paths: Vec<String> = LIB_DYNLOAD_MODULES
+            .iter()
+            .map(|m| format!("{dynload}/{m}.cpython-{tag}-x86_64-linux-gnu.so"))
+            .collect();
         paths.push(pep793.display().to_string());
         paths.push(abi3t.display().to_string());
         paths.push(gil.display().to_string());
@@ -265,16 +281,8 @@ fn the_harness_on_3_14_and_3_15_runs_cpython_modules_a_pep_793_module_and_an_abi
         // Both PEP 793 modules load on both 3.15 builds: 3.15d lists the
         // release `.cpython-315-` suffix and both list `.abi3t.so`; neither
         // 3.14 build lists either suffix.
-        let mut expected_ran: BTreeSet<String> = [
-            "_bz2",
-            "_decimal",
-            "_testmultiphase",
-            "_testsinglephase",
-            "readline",
-        ]
-        .iter()
-        .map(|m| m.to_string())
-        .collect();
+        let mut expected_ran: BTreeSet<String> =
+            LIB_DYNLOAD_MODULES.iter().map(|m| m.to_string()).collect();
         if version == "3.15" {
             expected_ran.extend(["hx793".to_string(), "hxt".to_string(), "hxg".to_string()]);
         }
@@ -447,28 +455,21 @@ fn sample_tests_hold_on_cpython_3_14_and_3_15_in_the_root() {
     let (cargo, toolchain, cargo_home) = rust_dirs();
     let env = inner_environment(&cargo, &toolchain, &cargo_home);
     let executables = test_executables(IN_ROOT);
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let script = workspace.join("tests/interpreters/sid-root");
     let mut binds = vec![target_dir(), toolchain.clone(), cargo_home.clone()];
     // The corpus, when it is kept outside the clone.
     binds.push(sample_modules::default_root());
+    for bind in &binds {
+        std::fs::create_dir_all(bind).ok();
+    }
+    let bind_paths: Vec<&Path> = binds.iter().map(PathBuf::as_path).collect();
     let mut failures = Vec::new();
     let mut timings = Vec::new();
     for (name, executable) in &executables {
         let run = Instant::now();
-        let mut command = Command::new(&script);
-        command.arg("run").current_dir(workspace);
-        for bind in &binds {
-            std::fs::create_dir_all(bind).ok();
-            command.arg("--bind").arg(bind);
-        }
-        for setting in &env {
-            command.arg("--env").arg(setting);
-        }
-        let output = command
+        let output = sid_root_run(&bind_paths, &env)
             .arg(executable)
             .output()
-            .unwrap_or_else(|e| panic!("running {} in the root: {e}", script.display()));
+            .unwrap_or_else(|e| panic!("running {name} in the root: {e}"));
         timings.push(format!("{name} {:.0?}", run.elapsed()));
         if !output.status.success() {
             failures.push(format!(
