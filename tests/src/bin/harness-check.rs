@@ -31,23 +31,11 @@ fn main() {
         eprintln!("harness-check: cannot tell its own path: {e}");
         std::process::exit(2);
     });
-    let options = harness::Options {
-        pythons,
-        modules: Vec::new(),
-        dists: Vec::new(),
-        init: None,
-        scenarios: harness::Options::default_scenarios(false),
-        settings: harness::Settings {
-            host: Some(harness::HostCommand {
-                program,
-                args: vec!["reinit-host".into()],
-            }),
-            ..harness::Settings::new(Duration::from_secs(120))
-        },
-        jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
-        find_links: Vec::new(),
-        no_index: false,
+    let host = harness::HostCommand {
+        program,
+        args: vec!["reinit-host".into()],
     };
+    let options = tests::harness_options(pythons, host, Duration::from_secs(120));
     let report = harness::check(&paths, &options);
     match serde_json::to_string(&report) {
         Ok(json) => println!("{json}"),

@@ -326,30 +326,17 @@ pub fn undefined_python_symbols(file: &Path) -> Vec<String> {
     .collect()
 }
 
-/// extharness options for one interpreter: the default scenarios, 3 + 6
-/// repetitions, no workload, one job per core, and this package's reinit
-/// host.
+/// extharness options for one interpreter (`tests::harness_options`) with
+/// this package's reinit host.
 pub fn harness_options(
     interpreter: &Interpreter,
     timeout: std::time::Duration,
 ) -> harness::Options {
-    harness::Options {
-        pythons: vec![interpreter.executable.clone()],
-        modules: Vec::new(),
-        dists: Vec::new(),
-        init: None,
-        scenarios: harness::Options::default_scenarios(false),
-        settings: harness::Settings {
-            host: Some(harness::HostCommand {
-                program: env!("CARGO_BIN_EXE_reinit-host").into(),
-                args: Vec::new(),
-            }),
-            ..harness::Settings::new(timeout)
-        },
-        jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
-        find_links: Vec::new(),
-        no_index: false,
-    }
+    let host = harness::HostCommand {
+        program: env!("CARGO_BIN_EXE_reinit-host").into(),
+        args: Vec::new(),
+    };
+    tests::harness_options(vec![interpreter.executable.clone()], host, timeout)
 }
 
 /// The ids of every finding an extharness report has for `module`.
