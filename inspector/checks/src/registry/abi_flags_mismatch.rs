@@ -124,10 +124,14 @@ fn run(facts: &Facts<'_>, out: &mut Vec<Finding>) {
         let other: Vec<String> = imported(facts, other_list.difference(own_list))
             .into_iter()
             // A symbol the named build's runtime exports may be a direct
-            // call; not `Py_DECREF`'s own deallocation call, which every
-            // runtime exports (a free-threaded one `_Py_Dealloc` too) and no
-            // module that never decrefs the build's way calls by name.
-            .filter(|s| DECREF_CALL.contains(&s.as_str()) || !runtime.is_some_and(|t| t.exports(s)))
+            // call (3.6 and 3.7 release runtimes export `_Py_Dealloc` for
+            // their limited API's `Py_DECREF`); but a free-threaded runtime
+            // exports the GIL-enabled `Py_DECREF`'s `_Py_Dealloc` too, and a
+            // module under a `t` name calling it decrefs the GIL way.
+            .filter(|s| {
+                (matches!(flag, Flag::FreeThreaded) && DECREF_CALL.contains(&s.as_str()))
+                    || !runtime.is_some_and(|t| t.exports(s))
+            })
             .collect();
         if !other.is_empty() && own.is_empty() {
             out.push(
