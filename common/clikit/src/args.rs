@@ -8,8 +8,14 @@ use crate::Format;
 /// configuration, which checks, which baseline.
 #[derive(Debug, Clone, Args)]
 pub struct CiArgs {
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    /// How to write the report (`--output-format` is the same flag, as
+    /// ruff names it).
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Only the findings and the summary: no progress bar, no per-file or
+    /// per-scenario lines for what passed.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Write the report to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,

@@ -5,6 +5,9 @@ use clap::ValueEnum;
 pub enum Format {
     /// For people at a terminal (coloured there, unless NO_COLOR is set).
     Text,
+    /// One line per finding: `path: check [severity] message`, then the
+    /// summary (ruff's `concise`).
+    Concise,
     /// One document with everything the run learned.
     Json,
     /// One JSON object per finding per line.
@@ -22,5 +25,10 @@ impl Format {
     /// terminal would be noise around them.
     pub fn is_json(self) -> bool {
         matches!(self, Format::Json | Format::JsonLines | Format::Sarif)
+    }
+
+    /// The tool's own lines for people: `text` and `concise`.
+    pub fn is_text(self) -> bool {
+        matches!(self, Format::Text | Format::Concise)
     }
 }

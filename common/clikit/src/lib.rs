@@ -25,7 +25,7 @@ pub use entry::main;
 pub use format::Format;
 pub use gate::{Gate, SetupError, setup};
 pub use gate_report::GateReport;
-pub use in_format::in_format;
+pub use in_format::{TextStyle, in_format};
 pub use json::json_with_gate;
 pub use paint::Paint;
 pub use panic_line::panic_line;

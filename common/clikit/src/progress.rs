@@ -45,6 +45,14 @@ impl Progress {
         Progress { bar, done }
     }
 
+    /// A bar never drawn, for `--quiet`.
+    pub fn hidden() -> Progress {
+        Progress {
+            bar: ProgressBar::hidden(),
+            done: Arc::new(AtomicBool::new(true)),
+        }
+    }
+
     /// More work became known.
     pub fn add(&self, n: u64) {
         self.bar.inc_length(n);

@@ -8,7 +8,7 @@ use crate::Format;
 /// (<https://no-color.org>); `CLICOLOR_FORCE` forces it, as anstream
 /// reads these variables.
 pub fn colour_stdout(format: Format, output_file: Option<&Path>) -> bool {
-    format == Format::Text
+    format.is_text()
         && output_file.is_none()
         && anstream::AutoStream::choice(&std::io::stdout()) != ColorChoice::Never
 }

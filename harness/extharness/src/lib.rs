@@ -62,6 +62,10 @@ struct CheckArgs {
     settings: CheckSettings,
     #[command(flatten)]
     ci: CiArgs,
+    /// Show every native frame and every line of the module's messages
+    /// (the text format shows the module's frames and first lines).
+    #[arg(long, short = 'v', conflicts_with = "quiet")]
+    verbose: bool,
 }
 
 /// The whole command line of `extharness`.
@@ -124,7 +128,11 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         }
     };
     let format = args.ci.format;
-    let progress = Progress::new(format, "scenario runs");
+    let progress = if args.ci.quiet {
+        Progress::hidden()
+    } else {
+        Progress::new(format, "scenario runs")
+    };
     let mut report = harness::check_with(&args.paths, &options, &|step| match step {
         Step::Queued(n) => progress.add(n as u64),
         Step::Started {
@@ -154,7 +162,17 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         output_file,
         &report,
         &gate_report,
-        |paint| render::text_styled(&report, paint),
+        |style| match style.concise {
+            true => render::concise(&report, style.paint),
+            false => render::text_with(
+                &report,
+                render::TextOptions {
+                    paint: style.paint,
+                    verbose: args.verbose,
+                    quiet: args.ci.quiet,
+                },
+            ),
+        },
         || view::view(&report, &gate, &gate_report),
     );
     emit(&rendered, output_file)?;
@@ -239,7 +257,17 @@ fn pytest(args: PytestArgs) -> anyhow::Result<u8> {
         output_file,
         &report,
         &gate_report,
-        |paint| pytest::text_styled(&report, paint),
+        |style| match style.concise {
+            true => pytest::concise(&report, style.paint),
+            false => pytest::text_with(
+                &report,
+                render::TextOptions {
+                    paint: style.paint,
+                    verbose: args.verbose,
+                    quiet: args.ci.quiet,
+                },
+            ),
+        },
         || view::view_pytest(&report, &gate, &gate_report),
     );
     emit(&rendered, output_file)?;

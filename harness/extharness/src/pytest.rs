@@ -9,6 +9,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use clikit::{CiArgs, Paint};
+
+use crate::render::TextOptions;
+use crate::render::evidence::{self, Detail};
 use harness::Finding;
 use harness::pytest::{PytestReport, TestOutcome};
 
@@ -45,6 +48,10 @@ pub struct PytestArgs {
     pub max_restarts: u32,
     #[command(flatten)]
     pub ci: CiArgs,
+    /// Show every native frame and every line of the module's messages
+    /// (the text format shows the module's frames and first lines).
+    #[arg(long, conflicts_with = "quiet")]
+    pub verbose: bool,
     /// Arguments passed to pytest as they are.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub pytest_args: Vec<OsString>,
@@ -53,35 +60,56 @@ pub struct PytestArgs {
 /// The terminal report: the interpreter and why, a line per test, the
 /// findings with their evidence, and the tally.
 pub fn text(report: &PytestReport) -> String {
-    text_styled(report, Paint::PLAIN)
+    text_with(report, TextOptions::PLAIN)
 }
 
 /// [`text`], coloured when `paint` says so.
 pub fn text_styled(report: &PytestReport, paint: Paint) -> String {
+    text_with(
+        report,
+        TextOptions {
+            paint,
+            ..TextOptions::PLAIN
+        },
+    )
+}
+
+/// [`text`] as the options say: `--quiet` leaves out the interpreter's
+/// lines and the tests that passed clean or were skipped.
+pub fn text_with(report: &PytestReport, options: TextOptions) -> String {
+    let paint = options.paint;
+    let detail = Detail {
+        verbose: options.verbose,
+    };
     let mut out = String::new();
     let i = &report.interpreter;
-    let _ = writeln!(
-        out,
-        "pytest {} under {} ({}{}): {}",
-        i.pytest,
-        i.python.display(),
-        i.version,
-        if i.debug { ", debug build" } else { "" },
-        i.reason
-    );
-    for passed in &i.passed_over {
-        let _ = writeln!(out, "  not {}: {}", passed.python.display(), passed.reason);
+    if !options.quiet {
+        let _ = writeln!(
+            out,
+            "pytest {} under {} ({}{}): {}",
+            i.pytest,
+            i.python.display(),
+            i.version,
+            if i.debug { ", debug build" } else { "" },
+            i.reason
+        );
+        for passed in &i.passed_over {
+            let _ = writeln!(out, "  not {}: {}", passed.python.display(), passed.reason);
+        }
+        let s = &report.settings;
+        let _ = writeln!(
+            out,
+            "each test: {} warm-up and {} measured run(s), then pytest's own; {} s per run\n",
+            s.warmups, s.runs, s.timeout
+        );
     }
-    let s = &report.settings;
-    let _ = writeln!(
-        out,
-        "each test: {} warm-up and {} measured run(s), then pytest's own; {} s per run\n",
-        s.warmups, s.runs, s.timeout
-    );
     // Usually every test has the same note (the interpreter, the modules
     // loaded): say it when it changes, not on every line.
     let mut last_note = None;
     for test in &report.tests {
+        if options.quiet && test.findings.is_empty() && !test.outcome.fails() {
+            continue;
+        }
         let message = test
             .message
             .as_deref()
@@ -100,12 +128,43 @@ pub fn text_styled(report: &PytestReport, paint: Paint) -> String {
             last_note = test.note.clone();
         }
         for finding in &test.findings {
-            write_finding(&mut out, finding, paint);
+            write_finding(&mut out, finding, paint, detail);
         }
     }
     for finding in &report.findings {
-        write_finding(&mut out, finding, paint);
+        write_finding(&mut out, finding, paint, detail);
     }
+    tally(&mut out, report);
+    out
+}
+
+/// `--format concise`: `nodeid: check [severity] message`, then the tally.
+pub fn concise(report: &PytestReport, paint: Paint) -> String {
+    let mut out = String::new();
+    let findings = report
+        .tests
+        .iter()
+        .flat_map(|t| t.findings.iter().map(move |f| (t.nodeid.as_str(), f)))
+        .chain(
+            report
+                .findings
+                .iter()
+                .map(|f| (crate::gate::SESSION, f)),
+        );
+    for (label, finding) in findings {
+        let _ = writeln!(
+            out,
+            "{label}: {} [{}] {}",
+            paint.strong(finding.check),
+            paint.severity(finding.severity),
+            finding.message.lines().next().unwrap_or("")
+        );
+    }
+    tally(&mut out, report);
+    out
+}
+
+fn tally(out: &mut String, report: &PytestReport) {
     let t = &report.summary;
     let restarts = match t.restarts {
         0 => String::new(),
@@ -117,70 +176,26 @@ pub fn text_styled(report: &PytestReport, paint: Paint) -> String {
         "\n{} test(s): {} passed, {} failed, {} skipped, {} leaked, {} crashed, {} error(s), {} not run; {} finding(s){restarts}",
         t.tests, t.passed, t.failed, t.skipped, t.leaked, t.crashed, t.error, t.not_run, t.findings
     );
-    out
 }
 
 /// The message, then the evidence the message does not already give.
-fn write_finding(out: &mut String, finding: &Finding, paint: Paint) {
+fn write_finding(out: &mut String, finding: &Finding, paint: Paint, detail: Detail) {
     let _ = writeln!(
         out,
         "    {}[{}]: {}",
         paint.severity(finding.severity),
         paint.strong(finding.check),
-        finding.message
+        evidence::first_line(&finding.message, detail)
     );
-    for (key, value) in &finding.evidence {
-        if matches!(
-            key.as_str(),
-            "deltas" | "leaking" | "measured" | "note" | "run" | "signal"
-        ) {
-            continue;
-        }
-        let lines: Vec<String> = match value {
-            serde_json::Value::String(s) if key == "python_traceback" => fold_machinery(s),
-            serde_json::Value::String(s) => s.lines().map(str::to_string).collect(),
-            // A native stack: a list of lines.
-            serde_json::Value::Array(items) if items.iter().all(|v| v.is_string()) => {
-                shorten_stack(items.iter().filter_map(|v| v.as_str()))
-            }
-            other => vec![other.to_string()],
-        };
-        match lines.as_slice() {
-            [] => {
-                let _ = writeln!(out, "      {key}:");
-            }
-            [line] => {
-                let _ = writeln!(out, "      {key}: {line}");
-            }
-            lines => {
-                let _ = writeln!(out, "      {key}:");
-                for line in lines {
-                    let _ = writeln!(out, "        {line}");
-                }
-            }
+    let mut shown = finding.evidence.clone();
+    if !detail.verbose {
+        // The measures the message states, and what every test repeats.
+        shown.retain(|key, _| !matches!(key.as_str(), "deltas" | "note" | "run"));
+        if let Some(serde_json::Value::String(traceback)) = shown.get_mut("python_traceback") {
+            *traceback = fold_machinery(traceback).join("\n");
         }
     }
-}
-
-/// The lines of a native stack the terminal shows. The frames near the
-/// crash are the ones that place it; below them a stack through pytest runs
-/// to dozens of the interpreter's own frames (the JSON report keeps them all).
-const NATIVE_LINES: usize = 20;
-
-fn shorten_stack<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut shown: Vec<String> = Vec::new();
-    let mut more = 0;
-    for line in lines {
-        if shown.len() < NATIVE_LINES {
-            shown.push(line.to_string());
-        } else {
-            more += 1;
-        }
-    }
-    if more > 0 {
-        shown.push(format!("... {more} more line(s) in the JSON report"));
-    }
-    shown
+    evidence::write(out, &shown, 6, detail);
 }
 
 /// A crash's stack is mostly pytest, pluggy and the plugin calling the
@@ -237,29 +252,37 @@ mod tests {
     }
 
     #[test]
-    fn a_native_stack_is_lines_and_a_deep_one_is_cut_short() {
+    fn a_deep_native_stack_keeps_the_modules_frames_and_the_evidence_reads_as_words() {
         use harness::pytest::test_crash::TestCrash;
-        let frames: Vec<String> = (0..25).map(|i| format!("#{i} f{i} (m.so)")).collect();
+        let mut frames: Vec<String> = (0..25)
+            .map(|i| format!("#{i} f{i} (libpython3.12.so.1.0)"))
+            .collect();
+        frames[3] = "#3 crash at m.c:9 (m.so)".to_string();
         let finding = Finding::new(&TestCrash::META, "the interpreter died by SIGSEGV")
             .with("native_stack", &frames)
-            .with("crash_site", serde_json::json!({"function": "f0"}));
+            .with("signal", "SIGSEGV")
+            .with(
+                "crash_site",
+                serde_json::json!({"function": "crash", "file": "/src/m.c", "line": 9, "library": "/x/m.so"}),
+            );
         let mut out = String::new();
-        write_finding(&mut out, &finding, Paint::PLAIN);
-        let lines: Vec<&str> = out.lines().collect();
+        write_finding(&mut out, &finding, Paint::PLAIN, Detail::default());
         assert_eq!(
-            lines[..4],
+            out.lines().collect::<Vec<_>>(),
             [
                 "    error[test-crash]: the interpreter died by SIGSEGV",
-                "      crash_site: {\"function\":\"f0\"}",
+                "      crash_site: crash at /src/m.c:9 (m.so)",
                 "      native_stack:",
-                "        #0 f0 (m.so)",
+                "        … 2 frames in libpython3.12",
+                "        #2 f2 (libpython3.12.so.1.0)",
+                "        #3 crash at m.c:9 (m.so)",
+                "        #4 f4 (libpython3.12.so.1.0)",
+                "        … 20 frames in libpython3.12 (--verbose shows them)",
             ]
         );
-        assert_eq!(lines.len(), 4 + NATIVE_LINES);
-        assert_eq!(lines[lines.len() - 2], "        #19 f19 (m.so)");
-        assert_eq!(
-            lines[lines.len() - 1],
-            "        ... 5 more line(s) in the JSON report"
-        );
+        let mut all = String::new();
+        write_finding(&mut all, &finding, Paint::PLAIN, Detail { verbose: true });
+        assert_eq!(all.lines().filter(|l| l.starts_with("        #")).count(), 25);
+        assert!(all.contains("      signal: SIGSEGV"), "{all}");
     }
 }

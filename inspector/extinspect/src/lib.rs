@@ -174,7 +174,11 @@ fn inspect(cli: &Cli) -> anyhow::Result<u8> {
         }
     }
     let format = cli.ci.format;
-    let progress = Progress::new(format, "files");
+    let progress = if cli.ci.quiet {
+        Progress::hidden()
+    } else {
+        Progress::new(format, "files")
+    };
     let mut outcome = inspector::inspect_paths_with(&cli.paths, &options, &mut |step| match step {
         Step::Found(n) => progress.add(n as u64),
         Step::Inspecting(path) => progress.started(&path.display().to_string()),
@@ -195,7 +199,10 @@ fn inspect(cli: &Cli) -> anyhow::Result<u8> {
         output_file,
         &outcome,
         &report,
-        |paint| render::text_styled(&outcome, paint),
+        |style| match style.concise {
+            true => render::concise(&outcome, style.paint),
+            false => render::text_with(&outcome, style.paint, cli.ci.quiet),
+        },
         || view::view(&outcome, &gate, &report),
     );
     clikit::write_output(&rendered, output_file).with_context(|| match output_file {

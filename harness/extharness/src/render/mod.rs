@@ -1,10 +1,13 @@
 //! Output formats.
 
 mod errors;
+pub mod evidence;
+mod group;
+mod stack;
 mod text;
 
 pub use errors::harness_errors;
-pub use text::{text, text_styled};
+pub use text::{TextOptions, concise, text, text_styled, text_with};
 
 /// The JSON report (`docs/harness-json.md`).
 pub fn json(report: &harness::Report) -> String {

@@ -1,20 +1,61 @@
 //! The terminal report: per module, per interpreter, a line per scenario,
-//! then the findings with their evidence.
+//! then the module's findings, each said once with the interpreters it was
+//! raised on, its evidence as short lines. `--format concise` is a line per
+//! finding; `--quiet` leaves out what passed.
 
 use std::fmt::Write;
 
 use clikit::Paint;
-use harness::{Finding, ModuleReport, Outcome, Report};
+use harness::{ModuleReport, Outcome, Report};
+
+use super::evidence::{self, Detail};
+use super::group;
+
+/// What the text shows besides the findings.
+#[derive(Debug, Clone, Copy)]
+pub struct TextOptions {
+    pub paint: Paint,
+    /// `--verbose`: every native frame and every line of every message.
+    pub verbose: bool,
+    /// `--quiet`: no interpreter and scenario lines, no module without a
+    /// finding or an error; the findings and the summary.
+    pub quiet: bool,
+}
+
+impl TextOptions {
+    pub const PLAIN: TextOptions = TextOptions {
+        paint: Paint::PLAIN,
+        verbose: false,
+        quiet: false,
+    };
+
+    fn detail(self) -> Detail {
+        Detail {
+            verbose: self.verbose,
+        }
+    }
+}
 
 pub fn text(report: &Report) -> String {
-    text_styled(report, Paint::PLAIN)
+    text_with(report, TextOptions::PLAIN)
 }
 
 /// [`text`], coloured when `paint` says so.
 pub fn text_styled(report: &Report, paint: Paint) -> String {
+    text_with(
+        report,
+        TextOptions {
+            paint,
+            ..TextOptions::PLAIN
+        },
+    )
+}
+
+/// The full text report.
+pub fn text_with(report: &Report, options: TextOptions) -> String {
     let mut out = String::new();
     for module in &report.modules {
-        write_module(&mut out, module, paint);
+        write_module(&mut out, module, options);
     }
     for passed in &report.interpreter_errors {
         let _ = writeln!(
@@ -29,6 +70,35 @@ pub fn text_styled(report: &Report, paint: Paint) -> String {
     if let Some(line) = harness::gil_required_summary(report) {
         let _ = writeln!(out, "{line}");
     }
+    summary(&mut out, report);
+    out
+}
+
+/// `--format concise`: `path: check [severity] on 3.8–3.12: message`, a
+/// line per finding (the same finding on several interpreters is one),
+/// then the summary. What could not be run is on stderr already.
+pub fn concise(report: &Report, paint: Paint) -> String {
+    let mut out = String::new();
+    for module in &report.modules {
+        let labels = group::labels(module);
+        for group in group::groups(module) {
+            let finding = group.finding;
+            let _ = writeln!(
+                out,
+                "{}: {} [{}] on {}: {}",
+                module.path,
+                paint.strong(finding.check),
+                paint.severity(finding.severity),
+                group::on(&group.on, &labels),
+                finding.message.lines().next().unwrap_or("")
+            );
+        }
+    }
+    summary(&mut out, report);
+    out
+}
+
+fn summary(out: &mut String, report: &Report) {
     let s = &report.summary;
     let _ = writeln!(
         out,
@@ -45,10 +115,14 @@ pub fn text_styled(report: &Report, paint: Paint) -> String {
             String::new()
         }
     );
-    out
 }
 
-fn write_module(out: &mut String, module: &ModuleReport, paint: Paint) {
+fn write_module(out: &mut String, module: &ModuleReport, options: TextOptions) {
+    let paint = options.paint;
+    let groups = group::groups(module);
+    if options.quiet && groups.is_empty() && module.error.is_none() {
+        return;
+    }
     // An input that could not be read has no module name.
     let name = match module.module.as_str() {
         "" => String::new(),
@@ -58,10 +132,12 @@ fn write_module(out: &mut String, module: &ModuleReport, paint: Paint) {
     if let Some(error) = &module.error {
         let _ = writeln!(out, "  error: {error}");
     }
-    if let Some(reason) = &module.not_runnable {
+    if let Some(reason) = &module.not_runnable
+        && !options.quiet
+    {
         let _ = writeln!(out, "  not runnable here: {reason}");
     }
-    for interpreter in &module.interpreters {
+    for interpreter in module.interpreters.iter().filter(|_| !options.quiet) {
         let environment = match &interpreter.environment {
             Some(environment) => format!(
                 ", a virtual environment at {} of {}",
@@ -99,39 +175,36 @@ fn write_module(out: &mut String, module: &ModuleReport, paint: Paint) {
                 scenario.duration_ms
             );
         }
-        for finding in &interpreter.findings {
-            write_finding(out, finding, paint);
+    }
+    // Under one interpreter the module's header says which; under several
+    // each finding says where it was raised.
+    let labels = group::labels(module);
+    let several = module.interpreters.len() > 1;
+    for group in &groups {
+        let finding = group.finding;
+        let on = if several {
+            format!(" on {}", group::on(&group.on, &labels))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "    {}[{}]{on}: {}",
+            paint.severity(finding.severity),
+            paint.strong(finding.check),
+            evidence::first_line(&finding.message, options.detail())
+        );
+        if group.details_differ {
+            let _ = writeln!(
+                out,
+                "      {}",
+                paint.faint(&format!(
+                    "(evidence from {}; --format json has each interpreter's)",
+                    labels[group.on[0]]
+                ))
+            );
         }
+        evidence::write(out, &finding.evidence, 6, options.detail());
     }
     out.push('\n');
-}
-
-fn write_finding(out: &mut String, finding: &Finding, paint: Paint) {
-    let _ = writeln!(
-        out,
-        "    {}[{}]: {}",
-        paint.severity(finding.severity),
-        paint.strong(finding.check),
-        finding.message
-    );
-    for (key, value) in &finding.evidence {
-        let text = match value {
-            serde_json::Value::String(s) => s.clone(),
-            // A list of lines (a native stack) reads best as lines.
-            serde_json::Value::Array(items) if items.iter().all(|v| v.is_string()) => items
-                .iter()
-                .filter_map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            other => other.to_string(),
-        };
-        if text.contains('\n') {
-            let _ = writeln!(out, "      {key}:");
-            for line in text.lines() {
-                let _ = writeln!(out, "        {line}");
-            }
-        } else {
-            let _ = writeln!(out, "      {key}: {text}");
-        }
-    }
 }

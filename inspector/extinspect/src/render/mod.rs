@@ -5,4 +5,4 @@ mod json;
 mod text;
 
 pub use json::json;
-pub use text::{text, text_styled};
+pub use text::{concise, text, text_styled, text_with};

@@ -12,10 +12,44 @@ pub fn text(outcome: &Outcome) -> String {
 
 /// [`text`], coloured when `paint` says so.
 pub fn text_styled(outcome: &Outcome, paint: Paint) -> String {
+    text_with(outcome, paint, false)
+}
+
+/// [`text_styled`]; `quiet` (`--quiet`) leaves out the files without a
+/// finding.
+pub fn text_with(outcome: &Outcome, paint: Paint, quiet: bool) -> String {
     let mut out = String::new();
     for file in &outcome.files {
+        if quiet && file.findings.is_empty() {
+            continue;
+        }
         file_block(file, paint, &mut out);
     }
+    summary(outcome, &mut out);
+    out
+}
+
+/// `--format concise`: `path: check [severity] message`, a line per
+/// finding (ruff's `concise`), then the summary.
+pub fn concise(outcome: &Outcome, paint: Paint) -> String {
+    let mut out = String::new();
+    for file in &outcome.files {
+        for finding in &file.findings {
+            let _ = writeln!(
+                out,
+                "{}: {} [{}] {}",
+                file.path,
+                paint.strong(finding.check),
+                paint.severity(finding.severity),
+                finding.message.lines().next().unwrap_or("")
+            );
+        }
+    }
+    summary(outcome, &mut out);
+    out
+}
+
+fn summary(outcome: &Outcome, out: &mut String) {
     let s = &outcome.summary;
     let _ = writeln!(
         out,
@@ -37,7 +71,6 @@ pub fn text_styled(outcome: &Outcome, paint: Paint) -> String {
     for note in &s.notes {
         let _ = writeln!(out, "note: {note}");
     }
-    out
 }
 
 fn plural(n: usize) -> &'static str {
