@@ -145,12 +145,7 @@ pub fn concise(report: &PytestReport, paint: Paint) -> String {
         .tests
         .iter()
         .flat_map(|t| t.findings.iter().map(move |f| (t.nodeid.as_str(), f)))
-        .chain(
-            report
-                .findings
-                .iter()
-                .map(|f| (crate::gate::SESSION, f)),
-        );
+        .chain(report.findings.iter().map(|f| (crate::gate::SESSION, f)));
     for (label, finding) in findings {
         let _ = writeln!(
             out,
@@ -282,7 +277,10 @@ mod tests {
         );
         let mut all = String::new();
         write_finding(&mut all, &finding, Paint::PLAIN, Detail { verbose: true });
-        assert_eq!(all.lines().filter(|l| l.starts_with("        #")).count(), 25);
+        assert_eq!(
+            all.lines().filter(|l| l.starts_with("        #")).count(),
+            25
+        );
         assert!(all.contains("      signal: SIGSEGV"), "{all}");
     }
 }

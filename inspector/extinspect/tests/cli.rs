@@ -286,3 +286,44 @@ fn a_device_is_refused_and_a_pipe_is_read() {
         stdout(&output)
     );
 }
+
+#[test]
+fn concise_is_a_line_per_finding_and_quiet_leaves_out_what_is_clean() {
+    let files = [
+        fixture("win_amd64", "limited_abi3.pyd"),
+        fixture("win_amd64", "hidden_init.cp312-win_amd64.pyd"),
+        fixture("macos_arm64", "links_libpython.cpython-312-darwin.so"),
+    ];
+    let mut args: Vec<std::ffi::OsString> = files.iter().map(|f| f.clone().into()).collect();
+    args.extend(
+        [
+            "--isolated",
+            "--abi3-min",
+            "3.8",
+            "--output-format",
+            "concise",
+        ]
+        .map(Into::into),
+    );
+    let output = extinspect(&args);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../../snapshots/inspector");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    let dir = fixtures().dir.display().to_string();
+    settings.add_filter(&dir.replace('.', r"\."), "[fixtures]");
+    settings.bind(|| insta::assert_snapshot!("cli_concise", text));
+    // `--format concise` is the same flag.
+    args.truncate(files.len());
+    args.extend(["--isolated", "--abi3-min", "3.8", "--format", "concise"].map(Into::into));
+    assert_eq!(stdout(&extinspect(&args)), stdout(&output));
+
+    args.truncate(files.len());
+    args.extend(["--isolated", "--abi3-min", "3.8", "--quiet"].map(Into::into));
+    let quiet = stdout(&extinspect(&args));
+    assert!(!quiet.contains("limited_abi3.pyd"), "{quiet}");
+    assert!(quiet.contains("hidden_init.cp312-win_amd64.pyd"), "{quiet}");
+    assert!(quiet.contains(" files inspected "), "{quiet}");
+}

@@ -17,7 +17,13 @@ pub struct Detail {
 /// Evidence whose content the message already states: the objects a
 /// re-import or a new runtime handed back, the signal, which measures
 /// leaked and which were measured. `--verbose` shows them.
-const IN_THE_MESSAGE: &[&str] = &["same_objects", "stale_objects", "signal", "leaking", "measured"];
+const IN_THE_MESSAGE: &[&str] = &[
+    "same_objects",
+    "stale_objects",
+    "signal",
+    "leaking",
+    "measured",
+];
 
 /// Evidence that is a block of lines by nature and is shown whole: cutting
 /// a traceback to its first line would keep only `Traceback (most recent
@@ -52,7 +58,12 @@ pub fn write(out: &mut String, evidence: &Map<String, Value>, indent: usize, det
 }
 
 /// One evidence value as lines.
-pub fn lines(key: &str, value: &Value, module_library: Option<&str>, detail: Detail) -> Vec<String> {
+pub fn lines(
+    key: &str,
+    value: &Value,
+    module_library: Option<&str>,
+    detail: Detail,
+) -> Vec<String> {
     match (key, value) {
         ("native_stack", Value::Array(frames)) if frames.iter().all(Value::is_string) => {
             let frames: Vec<&str> = frames.iter().filter_map(Value::as_str).collect();
@@ -93,7 +104,9 @@ pub fn lines(key: &str, value: &Value, module_library: Option<&str>, detail: Det
 /// `exec_module at /src/m.c:27 (m.cpython-312-x86_64-linux-gnu.so)`.
 fn crash_site(site: &Map<String, Value>) -> String {
     let text = |key: &str| site.get(key).and_then(Value::as_str);
-    let mut line = text("function").unwrap_or("an unnamed function").to_string();
+    let mut line = text("function")
+        .unwrap_or("an unnamed function")
+        .to_string();
     if let Some(file) = text("file") {
         line.push_str(&format!(" at {file}"));
         if let Some(number) = site.get("line").and_then(Value::as_u64) {
@@ -115,7 +128,10 @@ fn named_object(object: &Value) -> String {
         Some(Value::Null) => about.push("static, in the module's library".to_string()),
         _ => {}
     }
-    if let Some(cycle) = object.get("cycle").filter(|_| object.get("allocated_in").is_some()) {
+    if let Some(cycle) = object
+        .get("cycle")
+        .filter(|_| object.get("allocated_in").is_some())
+    {
         about.push(format!("in runtime {}", scalar(cycle)));
     }
     about.retain(|part| !part.is_empty());
@@ -303,7 +319,9 @@ mod tests {
         assert_eq!(first_line("one line\n", Detail::default()), "one line");
         assert_eq!(
             shown("exception", json!(advice)),
-            ["Error importing numpy: you should not try to import numpy from (… 3 more lines; --verbose or --format json)"]
+            [
+                "Error importing numpy: you should not try to import numpy from (… 3 more lines; --verbose or --format json)"
+            ]
         );
         // A traceback is a block: its first line alone says nothing.
         assert_eq!(shown("python_traceback", json!("a\nb")), ["a", "b"]);

@@ -12,7 +12,12 @@ use serde_json::Value;
 
 /// Evidence that differs between interpreters in its details without
 /// making the finding another one.
-const PER_RUN: &[&str] = &["python_traceback", "native_stack", "stderr", "allocator_report"];
+const PER_RUN: &[&str] = &[
+    "python_traceback",
+    "native_stack",
+    "stderr",
+    "allocator_report",
+];
 
 /// A finding and the interpreters (indices into the module's) it was
 /// raised on.

@@ -153,7 +153,9 @@ mod tests {
             "#7 PyModule_ExecDef (libpython3.12.so.1.0)".to_string(),
         ];
         for i in 8..40 {
-            lines.push(format!("#{i} _PyEval_EvalFrameDefault (libpython3.12.so.1.0)"));
+            lines.push(format!(
+                "#{i} _PyEval_EvalFrameDefault (libpython3.12.so.1.0)"
+            ));
         }
         lines.push("#40 __libc_start_main (libc.so.6)".to_string());
         lines.push("#41 _start (python3.12)".to_string());
