@@ -43,7 +43,7 @@ enum Command {
     Explain { id: Option<String> },
     /// Run a pytest suite with every test repeated under the leak rule;
     /// exit 1 when a test leaks or crashes.
-    Pytest(PytestArgs),
+    Pytest(Box<PytestArgs>),
     /// The embedding host of the reinit scenario (started by extharness
     /// itself in a child process).
     #[command(hide = true)]
@@ -95,7 +95,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Pytest(args) => {
             stop_children_on_termination();
-            pytest(args)
+            pytest(*args)
         }
         Command::ReinitHost { args } => Ok(harness::host_main(&args).clamp(0, 255) as u8),
     }
