@@ -122,8 +122,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
             return Ok(2);
         }
     };
-    let asked_for_pythons = !args.settings.python.is_empty();
-    let options = match options(args.settings, &gate.config) {
+    let options = match options(args.settings, &gate.config, &gate.cwd) {
         Ok(options) => options,
         Err(why) => {
             eprintln!("extharness: {why}");
@@ -142,8 +141,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         Step::Finished => progress.finished(),
     });
     progress.finish();
-    let nothing_checked =
-        nothing_checked(&args.paths, &report, asked_for_pythons).filter(|_| !args.allow_empty);
+    let nothing_checked = nothing_checked(&args.paths, &report).filter(|_| !args.allow_empty);
     let output_file = args.ci.output_file.as_deref();
     // The text report at the terminal says what could not be read in its
     // place; a second line on stderr would say it twice.
@@ -198,11 +196,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
 
 /// Why no scenario ran, if none did: no module found under the paths,
 /// none readable, or none that an interpreter chosen loads.
-fn nothing_checked(
-    paths: &[PathBuf],
-    report: &harness::Report,
-    asked_for_pythons: bool,
-) -> Option<String> {
+fn nothing_checked(paths: &[PathBuf], report: &harness::Report) -> Option<String> {
     if report.modules.iter().any(|m| !m.interpreters.is_empty()) {
         return None;
     }
@@ -242,10 +236,9 @@ fn nothing_checked(
             ),
         });
     }
-    let interpreters = if asked_for_pythons {
-        "the interpreters asked for (--python)"
-    } else {
-        "the interpreters found"
+    let interpreters = match &report.interpreters {
+        Some(chosen) => format!("{} ({})", chosen.ranges(), chosen.why),
+        None => "the interpreters chosen".to_string(),
     };
     let runnable = report
         .modules

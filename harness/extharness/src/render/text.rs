@@ -29,6 +29,9 @@ pub fn text_styled(report: &Report, paint: Paint) -> String {
     if let Some(line) = harness::gil_required_summary(report) {
         let _ = writeln!(out, "{line}");
     }
+    if let Some(chosen) = &report.interpreters {
+        let _ = writeln!(out, "{}", chosen.line());
+    }
     let s = &report.summary;
     let _ = writeln!(
         out,
