@@ -131,14 +131,19 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     };
     let format = args.ci.format;
     let progress = Progress::new(format, "scenario runs");
+    let timeout = options.settings.timeout;
     let mut report = harness::check_with(&args.paths, &options, &|step| match step {
         Step::Queued(n) => progress.add(n as u64),
         Step::Started {
             module,
             python,
             scenario,
-        } => progress.started(&format!("{} under {python}: {module}", scenario.name())),
-        Step::Finished => progress.finished(),
+        } => progress.begin(progress_label(module, python, scenario), Some(timeout)),
+        Step::Finished {
+            module,
+            python,
+            scenario,
+        } => progress.end(&progress_label(module, python, scenario)),
     });
     progress.finish();
     let nothing_checked = nothing_checked(&args.paths, &report).filter(|_| !args.allow_empty);
@@ -252,6 +257,27 @@ fn nothing_checked(paths: &[PathBuf], report: &harness::Report) -> Option<String
             why(runnable)
         ),
     })
+}
+
+/// The module first (a terminal cuts the end of the line), then the
+/// scenario and interpreter: `shutdown_hang · shutdown under 3.12.1`.
+fn progress_label(module: &str, python: &str, scenario: harness::Scenario) -> String {
+    // A file (`dist/x.whl!pkg/_m.cpython-312-x86_64-linux-gnu.so`) by its
+    // module's name; `--module pkg.sub` as it is.
+    let path = std::path::Path::new(module);
+    let is_file = path.extension().is_some_and(|e| {
+        ["so", "pyd", "dylib"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    });
+    let name = match path.file_name() {
+        Some(file) if is_file => {
+            let file = file.to_string_lossy();
+            file.split('.').next().unwrap_or_default().to_string()
+        }
+        _ => module.to_string(),
+    };
+    format!("{name} · {} under {python}", scenario.name())
 }
 
 fn emit(text: &str, output_file: Option<&std::path::Path>) -> anyhow::Result<()> {

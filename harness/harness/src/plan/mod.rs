@@ -119,8 +119,12 @@ pub enum Step<'a> {
         python: &'a str,
         scenario: Scenario,
     },
-    /// One ended (or was skipped).
-    Finished,
+    /// One ended (the same fields as its [`Step::Started`]).
+    Finished {
+        module: &'a str,
+        python: &'a str,
+        scenario: Scenario,
+    },
 }
 
 pub fn check(paths: &[PathBuf], options: &Options) -> Report {
@@ -540,9 +544,10 @@ fn run_units(
                     s = wake.wait(s).unwrap_or_else(|e| e.into_inner());
                 }
             };
+            let python = interpreters[unit.interpreter].version.to_string();
             progress(Step::Started {
                 module: &modules[unit.module].display,
-                python: &interpreters[unit.interpreter].version.to_string(),
+                python: &python,
                 scenario,
             });
             let place = &placed[&unit];
@@ -578,7 +583,11 @@ fn run_units(
             }
             s.results.insert((unit, scenario), judged);
             s.in_flight -= 1;
-            progress(Step::Finished);
+            progress(Step::Finished {
+                module: &modules[unit.module].display,
+                python: &python,
+                scenario,
+            });
             wake.notify_all();
         }
     };
