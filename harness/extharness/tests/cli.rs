@@ -183,7 +183,9 @@ fn foreign_binaries_are_not_runnable_here_and_alone_check_nothing() {
     assert_eq!(alone.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.starts_with("extharness: nothing checked: no module runs under 3.12")
-            && stderr.trim_end().ends_with("a PE file loads only on Windows")
+            && stderr
+                .trim_end()
+                .ends_with("a PE file loads only on Windows")
             && stderr.lines().count() == 1,
         "{stderr}"
     );

@@ -105,11 +105,10 @@ fn stdlib_module(interpreter: &Interpreter) -> PathBuf {
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| {
+        .find(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             name.starts_with("_json.cpython-")
         })
-        .next()
         .unwrap_or_else(|| panic!("no _json in {}", dir.display()))
 }
 

@@ -247,6 +247,19 @@ fn nothing_checked(paths: &[PathBuf], outcome: &inspector::Outcome) -> Option<St
         .iter()
         .filter(|f| f.kind == checks::FileKind::Unreadable)
         .collect();
+    // A broken artifact (not a binary, truncated, not a zip) is an
+    // unreadable-file error finding that already fails the run, with its
+    // report; only inputs that could not be read from disk at all (the
+    // engine's `cannot read`/`cannot open wheel`) leave nothing to report.
+    let from_disk = |f: &&checks::FileReport| {
+        f.findings.first().is_some_and(|finding| {
+            finding.message.starts_with("cannot read: ")
+                || finding.message.starts_with("cannot open wheel: ")
+        })
+    };
+    if unreadable.iter().any(|f| !from_disk(f)) {
+        return None;
+    }
     Some(match (outcome.files.len(), unreadable.first()) {
         (0, _) => format!("no extension module under {places}"),
         (1, Some(file)) => why(file),
