@@ -23,5 +23,6 @@ pub fn harness_options(
         jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
         find_links: Vec::new(),
         no_index: false,
+        versions: harness::Versions::default(),
     }
 }

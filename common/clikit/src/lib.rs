@@ -8,6 +8,7 @@
 
 mod args;
 pub mod docs;
+pub mod empty;
 mod entry;
 mod format;
 mod gate;

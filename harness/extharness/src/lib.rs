@@ -66,6 +66,12 @@ struct CheckArgs {
     /// (the text format shows the module's frames and first lines).
     #[arg(long, short = 'v', conflicts_with = "quiet")]
     verbose: bool,
+    /// Exit 0 when no module runs under the interpreters chosen, instead of
+    /// 2 with one line saying why (a misspelled or empty `dist/` must not
+    /// pass a gate by accident). An input that cannot be read still fails
+    /// the run.
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 /// The whole command line of `extharness`.
@@ -120,7 +126,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
             return Ok(2);
         }
     };
-    let options = match options(args.settings, &gate.config) {
+    let options = match options(args.settings, &gate.config, &gate.cwd) {
         Ok(options) => options,
         Err(why) => {
             eprintln!("extharness: {why}");
@@ -133,20 +139,41 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     } else {
         Progress::new(format, "scenario runs")
     };
+    let timeout = options.settings.timeout;
     let mut report = harness::check_with(&args.paths, &options, &|step| match step {
         Step::Queued(n) => progress.add(n as u64),
         Step::Started {
             module,
             python,
             scenario,
-        } => progress.started(&format!("{} under {python}: {module}", scenario.name())),
-        Step::Finished => progress.finished(),
+        } => progress.begin(progress_label(module, python, scenario), Some(timeout)),
+        Step::Finished {
+            module,
+            python,
+            scenario,
+        } => progress.end(&progress_label(module, python, scenario)),
     });
     progress.finish();
-    // What could not be run or read, one line each on stderr whatever the
-    // format (the report says it again in its place).
-    for line in render::harness_errors(&report) {
-        eprintln!("extharness: {line}");
+    let nothing_checked = nothing_checked(&args.paths, &report).filter(|_| !args.allow_empty);
+    let output_file = args.ci.output_file.as_deref();
+    // The text report at the terminal says what could not be read in its
+    // place; a second line on stderr would say it twice.
+    let report_at_terminal = !format.is_json() && output_file.is_none();
+    if let Some(why) = &nothing_checked {
+        eprintln!("{}", clikit::empty::line("extharness", why));
+    } else {
+        // What could not be run or read, one line each on stderr whatever
+        // the format (the report says it again in its place).
+        let unreadable: Vec<String> = report
+            .modules
+            .iter()
+            .filter_map(|m| Some(format!("{}: {}", m.path, m.error.as_ref()?)))
+            .collect();
+        for line in render::harness_errors(&report) {
+            if !(report_at_terminal && unreadable.contains(&line)) {
+                eprintln!("extharness: {line}");
+            }
+        }
     }
     gate::apply(&mut report, &mut gate);
     let gate_report = match gate.finish(report.summary.harness_errors == 0) {
@@ -156,7 +183,11 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
             return Ok(2);
         }
     };
-    let output_file = args.ci.output_file.as_deref();
+    // The line is the whole answer at a terminal; a machine reading a
+    // format, or a file asked for, still gets its document.
+    if nothing_checked.is_some() && report_at_terminal {
+        return Ok(2);
+    }
     let rendered = clikit::in_format(
         format,
         output_file,
@@ -177,11 +208,94 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     );
     emit(&rendered, output_file)?;
     let code = report.exit_code();
-    Ok(if code == 1 && gate.writes_baseline() {
+    Ok(if nothing_checked.is_some() {
+        2
+    } else if code == 1 && gate.writes_baseline() {
         0
     } else {
         code as u8
     })
+}
+
+/// Why no scenario ran, if none did: no module found under the paths,
+/// none readable, or none that an interpreter chosen loads.
+fn nothing_checked(paths: &[PathBuf], report: &harness::Report) -> Option<String> {
+    if report.modules.iter().any(|m| !m.interpreters.is_empty()) {
+        return None;
+    }
+    let Some(first) = report.modules.first() else {
+        return Some(format!(
+            "no extension module under {}",
+            clikit::empty::places(paths)
+        ));
+    };
+    let n = report.modules.len();
+    let why = |m: &harness::ModuleReport| {
+        let label = match m.module.as_str() {
+            "" => m.path.clone(),
+            name if name == m.path => name.to_string(),
+            name => format!("{} (module {name})", m.path),
+        };
+        let reason = m
+            .error
+            .as_deref()
+            .or(m.not_runnable.as_deref())
+            .unwrap_or("it did not run");
+        // Which interpreter refused it, and why: the first is enough to
+        // see whether `--python` or the module's build is wrong.
+        let refused = m
+            .passed_over
+            .first()
+            .map(|p| format!(" ({}: {})", p.python.display(), p.reason))
+            .unwrap_or_default();
+        format!("{label}: {reason}{refused}")
+    };
+    if report.modules.iter().all(|m| m.error.is_some()) {
+        return Some(match n {
+            1 => why(first),
+            _ => format!(
+                "none of the {n} inputs could be read (the first: {})",
+                why(first)
+            ),
+        });
+    }
+    let interpreters = match &report.interpreters {
+        Some(chosen) => format!("{} ({})", chosen.ranges(), chosen.why),
+        None => "the interpreters chosen".to_string(),
+    };
+    let runnable = report
+        .modules
+        .iter()
+        .find(|m| m.error.is_none())
+        .unwrap_or(first);
+    Some(match n {
+        1 => format!("no module runs under {interpreters}: {}", why(runnable)),
+        _ => format!(
+            "none of the {n} modules runs under {interpreters} (the first: {})",
+            why(runnable)
+        ),
+    })
+}
+
+/// The module first (a terminal cuts the end of the line), then the
+/// scenario and interpreter: `shutdown_hang · shutdown under 3.12.1`.
+fn progress_label(module: &str, python: &str, scenario: harness::Scenario) -> String {
+    // A file (`dist/x.whl!pkg/_m.cpython-312-x86_64-linux-gnu.so`) by its
+    // module's name; `--module pkg.sub` as it is.
+    let path = std::path::Path::new(module);
+    let is_file = path.extension().is_some_and(|e| {
+        ["so", "pyd", "dylib"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    });
+    let name = match path.file_name() {
+        Some(file) if is_file => {
+            let file = file.to_string_lossy();
+            file.split('.').next().unwrap_or_default().to_string()
+        }
+        _ => module.to_string(),
+    };
+    format!("{name} · {} under {python}", scenario.name())
 }
 
 fn emit(text: &str, output_file: Option<&std::path::Path>) -> anyhow::Result<()> {

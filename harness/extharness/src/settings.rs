@@ -1,12 +1,13 @@
 //! `extharness check`'s settings: the command line over the
 //! configuration's `[harness]` table over the defaults.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Args;
 use clap::builder::{PossibleValue, PossibleValuesParser};
-use harness::{HostCommand, Options, Scenario, Settings, Workload};
+use harness::{HostCommand, Options, Scenario, Settings, Versions, Workload};
+use interpreters::Requires;
 
 /// The flags of `extharness check` that the configuration's `[harness]`
 /// table can give defaults for.
@@ -91,7 +92,11 @@ fn scenario_names() -> PossibleValuesParser {
 
 /// The command line over the configuration over the defaults. Errors are
 /// one line, naming the configuration file when the value came from it.
-pub fn options(args: CheckSettings, config: &config::Config) -> Result<Options, String> {
+pub fn options(
+    args: CheckSettings,
+    config: &config::Config,
+    cwd: &Path,
+) -> Result<Options, String> {
     let h = &config.harness;
     let file = || {
         let path = config
@@ -167,7 +172,21 @@ pub fn options(args: CheckSettings, config: &config::Config) -> Result<Options, 
             ));
         }
     }
+    let versions = if !args.python.is_empty() {
+        Versions {
+            requires: None,
+            why: "named with --python".to_string(),
+        }
+    } else if h.pythons.as_ref().is_some_and(|p| !p.is_empty()) {
+        Versions {
+            requires: None,
+            why: format!("{} pythons", file()),
+        }
+    } else {
+        project_versions(cwd)?
+    };
     Ok(Options {
+        versions,
         pythons: if args.python.is_empty() {
             h.pythons.clone().unwrap_or_default()
         } else {
@@ -209,6 +228,66 @@ pub fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
             "{flag} must be a positive number of seconds, at most {WEEK}"
         ))
     }
+}
+
+/// The interpreters a run uses when none is named: those the nearest
+/// project (the `pyproject.toml` in `cwd` or above, as the configuration
+/// is found) supports by its `requires-python`, else every one from 3.8 on.
+/// A `requires-python` that cannot be read is an error, not a reason to
+/// run something else.
+fn project_versions(cwd: &Path) -> Result<Versions, String> {
+    let Some((dir, levels)) = cwd
+        .ancestors()
+        .zip(0..)
+        .find(|(dir, _)| dir.join("pyproject.toml").is_file())
+    else {
+        return Ok(Versions::from_floor(
+            "every one found from 3.8 on: no pyproject.toml here or above; 3.6 and 3.7 run when named with --python",
+        ));
+    };
+    let path = dir.join("pyproject.toml");
+    let shown = match levels {
+        0 => "./pyproject.toml".to_string(),
+        n => format!("{}pyproject.toml", "../".repeat(n)),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    let document: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let why = e
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("invalid TOML")
+            .to_string();
+        let line = e
+            .span()
+            .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+        match line {
+            Some(line) => format!("{shown}:{line}: {why}"),
+            None => format!("{shown}: {why}"),
+        }
+    })?;
+    let specifiers = match document
+        .get("project")
+        .and_then(|p| p.get("requires-python"))
+    {
+        None => {
+            return Ok(Versions::from_floor(format!(
+                "every one found from 3.8 on: {shown} has no requires-python"
+            )));
+        }
+        Some(toml::Value::String(text)) => text,
+        Some(_) => {
+            return Err(format!(
+                "{shown}: [project] requires-python must be a string"
+            ));
+        }
+    };
+    let requires = Requires::parse(specifiers)
+        .map_err(|e| format!("{shown}: [project] requires-python: {e}"))?;
+    Ok(Versions {
+        why: format!("requires-python {} in {shown}", requires.text()),
+        requires: Some(requires),
+    })
 }
 
 /// This very binary is the reinit scenario's embedding host.

@@ -174,10 +174,22 @@ fn json_report_has_the_documented_shape() {
 }
 
 #[test]
-fn foreign_binaries_are_not_runnable_here_and_that_is_not_a_failure() {
+fn foreign_binaries_are_not_runnable_here_and_alone_check_nothing() {
     let fixtures = sample_modules::build_foreign(&sample_modules::default_root()).unwrap();
     let pe = fixtures.dir.join("win_amd64").join("limited_abi3.pyd");
-    let output = extharness(&[pe.as_os_str()]);
+    // Alone, it leaves the run with nothing checked: one line, exit 2.
+    let alone = extharness(&[pe.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&alone.stderr);
+    assert_eq!(alone.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("extharness: nothing checked: no module runs under 3.12")
+            && stderr
+                .trim_end()
+                .ends_with("a PE file loads only on Windows")
+            && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    let output = extharness(&[pe.as_os_str(), "--allow-empty".as_ref()]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert!(
         stdout(&output).contains("not runnable here: a PE file loads only on Windows"),

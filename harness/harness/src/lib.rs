@@ -20,13 +20,13 @@ pub mod report;
 pub mod scenarios;
 pub mod verdict;
 
-pub use plan::{Options, Step, check, check_with};
+pub use plan::{Options, Step, Versions, check, check_with};
 pub use probe::{Target, Workload};
 pub use process::reaper::stop_children_on_termination;
 pub use process::{HostCommand, Settings, child, native};
 pub use report::{
-    EnvironmentReport, Finding, InterpreterReport, ModuleReport, Outcome, PassedOver, Report,
-    Scenario, ScenarioReport,
+    Chosen, EnvironmentReport, Finding, InterpreterReport, ModuleReport, Outcome, PassedOver,
+    Report, Scenario, ScenarioReport,
 };
 pub use scenarios::import::gil_required::summary_line as gil_required_summary;
 pub use scenarios::reinit::host_main;

@@ -139,6 +139,73 @@ pub struct Report {
     /// Interpreters named with `--python` that could not be used.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub interpreter_errors: Vec<PassedOver>,
+    /// Which interpreters the run chose, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interpreters: Option<Chosen>,
+}
+
+/// The interpreters a run chose: their versions, and why these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Chosen {
+    /// `3.9`, `3.10`...: each version once, oldest first.
+    pub versions: Vec<String>,
+    /// `requires-python >=3.9 in ./pyproject.toml`, `--python`...
+    pub why: String,
+}
+
+impl Chosen {
+    pub fn new(versions: impl IntoIterator<Item = (u32, u32)>, why: &str) -> Chosen {
+        let mut versions: Vec<(u32, u32)> = versions.into_iter().collect();
+        versions.sort();
+        versions.dedup();
+        Chosen {
+            versions: versions
+                .iter()
+                .map(|(major, minor)| format!("{major}.{minor}"))
+                .collect(),
+            why: why.to_string(),
+        }
+    }
+
+    /// `3.9–3.13`, `3.8, 3.10–3.13`, `none`: consecutive versions as a
+    /// range.
+    pub fn ranges(&self) -> String {
+        let parsed: Vec<(u32, u32)> = self
+            .versions
+            .iter()
+            .filter_map(|v| {
+                let (major, minor) = v.split_once('.')?;
+                Some((major.parse().ok()?, minor.parse().ok()?))
+            })
+            .collect();
+        let mut runs: Vec<((u32, u32), (u32, u32))> = Vec::new();
+        for version in parsed {
+            match runs.last_mut() {
+                Some((_, last)) if last.0 == version.0 && last.1 + 1 == version.1 => {
+                    *last = version
+                }
+                _ => runs.push((version, version)),
+            }
+        }
+        if runs.is_empty() {
+            return "none".to_string();
+        }
+        runs.iter()
+            .map(|(first, last)| {
+                if first == last {
+                    format!("{}.{}", first.0, first.1)
+                } else {
+                    format!("{}.{}–{}.{}", first.0, first.1, last.0, last.1)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The report's line: `interpreters: 3.9–3.13 (requires-python ...)`.
+    pub fn line(&self) -> String {
+        format!("interpreters: {} ({})", self.ranges(), self.why)
+    }
 }
 
 impl Report {
@@ -149,6 +216,7 @@ impl Report {
             modules,
             summary,
             interpreter_errors,
+            interpreters: None,
         }
     }
 
@@ -321,5 +389,22 @@ impl Scenario {
     /// scenario that looks for it.
     pub fn finalizes(self) -> bool {
         self == Scenario::Shutdown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Chosen;
+
+    #[test]
+    fn consecutive_versions_are_a_range() {
+        let chosen = |v: &[(u32, u32)]| Chosen::new(v.iter().copied(), "why").ranges();
+        assert_eq!(
+            chosen(&[(3, 13), (3, 9), (3, 10), (3, 11), (3, 12), (3, 9)]),
+            "3.9–3.13"
+        );
+        assert_eq!(chosen(&[(3, 8), (3, 10), (3, 11)]), "3.8, 3.10–3.11");
+        assert_eq!(chosen(&[(3, 12)]), "3.12");
+        assert_eq!(chosen(&[]), "none");
     }
 }

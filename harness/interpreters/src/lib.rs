@@ -8,6 +8,7 @@ mod discover;
 mod error;
 mod interpreter;
 mod probe;
+mod requires;
 
 pub use discover::{
     Discovery, Skipped, active_environment, discover, pyenv_root, resolve_pyenv_shim, uv_python_dir,
@@ -15,3 +16,4 @@ pub use discover::{
 pub use error::ProbeError;
 pub use interpreter::{Environment, Interpreter, Origin, Version};
 pub use probe::probe;
+pub use requires::{Requires, RequiresError};

@@ -38,6 +38,11 @@ struct Cli {
     /// distribution's metadata and `requires-python`.
     #[arg(long, value_name = "[PATH=]X.Y", value_parser = parse_abi3_min)]
     abi3_min: Vec<Abi3Min>,
+    /// Exit 0 when the paths hold no extension module, instead of 2 with
+    /// one line saying why (a misspelled or empty `dist/` must not pass a
+    /// gate by accident). A path that cannot be read still fails the run.
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 /// One `--abi3-min`.
@@ -185,6 +190,9 @@ fn inspect(cli: &Cli) -> anyhow::Result<u8> {
         Step::Inspected => progress.finished(),
     });
     progress.finish();
+    // `--allow-empty` lets the run end as it would: an unreadable input
+    // still fails it, with its own exit status.
+    let nothing_checked = nothing_checked(&cli.paths, &outcome).filter(|_| !cli.allow_empty);
     gate::apply(&mut outcome, &mut gate);
     let report = match gate.finish(!outcome.io_error) {
         Ok(report) => report,
@@ -194,6 +202,14 @@ fn inspect(cli: &Cli) -> anyhow::Result<u8> {
         }
     };
     let output_file = cli.ci.output_file.as_deref();
+    if let Some(why) = &nothing_checked {
+        eprintln!("{}", clikit::empty::line("extinspect", why));
+        // The line is the whole answer at a terminal; a machine reading a
+        // format, or a file asked for, still gets its document.
+        if !format.is_json() && output_file.is_none() {
+            return Ok(2);
+        }
+    }
     let rendered = clikit::in_format(
         format,
         output_file,
@@ -209,12 +225,68 @@ fn inspect(cli: &Cli) -> anyhow::Result<u8> {
         Some(path) => format!("writing {}", path.display()),
         None => "writing to stdout".to_string(),
     })?;
-    Ok(if outcome.io_error {
+    Ok(if outcome.io_error || nothing_checked.is_some() {
         2
     } else if gate.writes_baseline() {
         0
     } else {
         outcome.exit_code() as u8
+    })
+}
+
+/// Why the run checked no extension module, if it did not: nothing found
+/// under the paths, every input unreadable, or only other files.
+fn nothing_checked(paths: &[PathBuf], outcome: &inspector::Outcome) -> Option<String> {
+    let summary = &outcome.summary;
+    if summary.extensions > 0 {
+        return None;
+    }
+    let places = clikit::empty::places(paths);
+    let why = |file: &checks::FileReport| {
+        let detail = file
+            .findings
+            .first()
+            .map_or("unreadable", |f| f.message.as_str());
+        format!("{}: {detail}", file.path)
+    };
+    let unreadable: Vec<&checks::FileReport> = outcome
+        .files
+        .iter()
+        .filter(|f| f.kind == checks::FileKind::Unreadable)
+        .collect();
+    // A broken artifact (not a binary, truncated, not a zip) is an
+    // unreadable-file error finding that already fails the run, with its
+    // report; only inputs that could not be read from disk at all (the
+    // engine's `cannot read`/`cannot open wheel`) leave nothing to report.
+    let from_disk = |f: &&checks::FileReport| {
+        f.findings.first().is_some_and(|finding| {
+            finding.message.starts_with("cannot read: ")
+                || finding.message.starts_with("cannot open wheel: ")
+        })
+    };
+    if unreadable.iter().any(|f| !from_disk(f)) {
+        return None;
+    }
+    Some(match (outcome.files.len(), unreadable.first()) {
+        (0, _) => format!("no extension module under {places}"),
+        (1, Some(file)) => why(file),
+        (n, Some(first)) if unreadable.len() == n => {
+            format!(
+                "none of the {n} files could be read (the first: {})",
+                why(first)
+            )
+        }
+        (n, first) => format!(
+            "no extension module under {places} ({n} file(s): {} libraries, {} other shared \
+             objects{})",
+            summary.libraries,
+            summary.not_extensions,
+            first.map_or(String::new(), |f| format!(
+                ", {} unreadable, the first {}",
+                unreadable.len(),
+                why(f)
+            ))
+        ),
     })
 }
 

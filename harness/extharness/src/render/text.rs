@@ -99,6 +99,9 @@ pub fn concise(report: &Report, paint: Paint) -> String {
 }
 
 fn summary(out: &mut String, report: &Report) {
+    if let Some(chosen) = &report.interpreters {
+        let _ = writeln!(out, "{}", chosen.line());
+    }
     let s = &report.summary;
     let _ = writeln!(
         out,

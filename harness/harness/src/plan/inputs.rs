@@ -230,7 +230,10 @@ fn described(
             };
             (Some(binary), reason)
         }
-        Err(e) => (None, Some(format!("not a loadable binary: {e}"))),
+        // What the dynamic loader cannot load is a broken artifact, as the
+        // inspector's unreadable-file error says in the same words: not a
+        // module that merely runs elsewhere.
+        Err(e) => return failed(display, e.to_string()),
     };
     let leaf = match (init, &file) {
         (Some(init), _) => init.to_string(),

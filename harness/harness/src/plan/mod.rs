@@ -15,15 +15,15 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 
-use interpreters::{Interpreter, active_environment, discover};
+use interpreters::{Interpreter, Requires, active_environment, discover};
 use naming::SuffixTag;
 
 use crate::probe::Target;
 use crate::process::Settings;
 use crate::process::reaper::{self, Scope};
 use crate::report::{
-    EnvironmentReport, InterpreterReport, ModuleReport, Outcome, PassedOver, Report, Scenario,
-    ScenarioReport,
+    Chosen, EnvironmentReport, InterpreterReport, ModuleReport, Outcome, PassedOver, Report,
+    Scenario, ScenarioReport,
 };
 use crate::scenarios;
 use crate::verdict::{Context, Judged};
@@ -52,6 +52,38 @@ pub struct Options {
     pub find_links: Vec<PathBuf>,
     /// `--no-index`: pip does not ask the package index.
     pub no_index: bool,
+    /// Which of the interpreters discovered run when `pythons` is empty,
+    /// and why; the report repeats the why.
+    pub versions: Versions,
+}
+
+/// The interpreters a run uses, by version, and the reason in words
+/// (`requires-python >=3.9 in ./pyproject.toml`).
+#[derive(Debug, Clone)]
+pub struct Versions {
+    /// None: every interpreter given (`--python`).
+    pub requires: Option<Requires>,
+    pub why: String,
+}
+
+impl Versions {
+    /// The floor when the project says nothing: 3.8 is the oldest abi3
+    /// floor still targeted; 3.6 and 3.7 run when named with `--python`.
+    pub const FLOOR: &'static str = ">=3.8";
+
+    /// Every interpreter found from [`Versions::FLOOR`] on.
+    pub fn from_floor(why: impl Into<String>) -> Versions {
+        Versions {
+            requires: Some(Requires::parse(Self::FLOOR).expect("the floor parses")),
+            why: why.into(),
+        }
+    }
+}
+
+impl Default for Versions {
+    fn default() -> Versions {
+        Versions::from_floor("every one found from 3.8 on")
+    }
 }
 
 impl Options {
@@ -87,8 +119,12 @@ pub enum Step<'a> {
         python: &'a str,
         scenario: Scenario,
     },
-    /// One ended (or was skipped).
-    Finished,
+    /// One ended (the same fields as its [`Step::Started`]).
+    Finished {
+        module: &'a str,
+        python: &'a str,
+        scenario: Scenario,
+    },
 }
 
 pub fn check(paths: &[PathBuf], options: &Options) -> Report {
@@ -136,7 +172,20 @@ pub fn check_with(
             })
             .collect()
     };
-    let interpreters = discovery.interpreters;
+    let mut interpreters = discovery.interpreters;
+    // Outside the range asked for, an interpreter is not this run's: the
+    // project's own environment stays, as the user chose it.
+    if options.pythons.is_empty()
+        && let Some(requires) = &options.versions.requires
+    {
+        interpreters.retain(|i| {
+            requires.contains(i.version) || Some(i.program()) == environment.as_deref()
+        });
+    }
+    let chosen = Chosen::new(
+        interpreters.iter().map(|i| i.version.feature()),
+        &options.versions.why,
+    );
     let roots: Vec<PathBuf> = interpreters
         .iter()
         .filter_map(|i| i.environment.as_ref())
@@ -236,7 +285,9 @@ pub fn check_with(
         .collect::<Vec<_>>();
     once::report_once(&mut modules);
     name_distributions(&mut modules, &from_dists);
-    Report::new(modules, interpreter_errors)
+    let mut report = Report::new(modules, interpreter_errors);
+    report.interpreters = Some(chosen);
+    report
 }
 
 /// In a `--dist` run, a `gil-required` finding names the distribution too:
@@ -493,9 +544,10 @@ fn run_units(
                     s = wake.wait(s).unwrap_or_else(|e| e.into_inner());
                 }
             };
+            let python = interpreters[unit.interpreter].version.to_string();
             progress(Step::Started {
                 module: &modules[unit.module].display,
-                python: &interpreters[unit.interpreter].version.to_string(),
+                python: &python,
                 scenario,
             });
             let place = &placed[&unit];
@@ -531,7 +583,11 @@ fn run_units(
             }
             s.results.insert((unit, scenario), judged);
             s.in_flight -= 1;
-            progress(Step::Finished);
+            progress(Step::Finished {
+                module: &modules[unit.module].display,
+                python: &python,
+                scenario,
+            });
             wake.notify_all();
         }
     };
