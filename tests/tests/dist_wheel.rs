@@ -88,6 +88,26 @@ fn wheel_holds_both_binaries_as_scripts_and_the_shim_package() {
     }
 }
 
+/// The installed extharness keeps its symbol table (the root pyproject.toml
+/// does not strip), so the reinit host's frames in a crash report are named;
+/// `nm` reads it as a user's debugger would.
+#[test]
+fn installed_extharness_keeps_its_symbols_for_the_reinit_hosts_frames() {
+    let installed = dist::installed();
+    let nm = Command::new("nm")
+        .arg("--defined-only")
+        .arg(&installed.extharness)
+        .output()
+        .expect("nm (binutils) is needed");
+    let symbols = String::from_utf8_lossy(&nm.stdout);
+    assert!(
+        symbols.contains("host_main"),
+        "{}: no symbol table ({})",
+        installed.extharness.display(),
+        String::from_utf8_lossy(&nm.stderr).trim()
+    );
+}
+
 /// `program`, run outside the repository: the tools take their settings
 /// from the first extinspect.toml or pyproject.toml with a
 /// `[tool.extinspect]` table in the working directory or above it, and the

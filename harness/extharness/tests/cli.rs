@@ -288,6 +288,55 @@ fn reinit_runs_with_the_binary_as_its_own_embedding_host() {
     assert_eq!(checks("abort_reinit"), ["reinit-crash"]);
 }
 
+/// The reinit host's own frames are named from its symbol table alone: the
+/// distributed binary keeps `.symtab` but no DWARF (`strip = false` in the
+/// root pyproject.toml, Cargo's release profile dropping debug info), which
+/// this copy imitates; a crash in a module then shows how the host got there.
+#[test]
+fn a_reinit_crash_names_the_hosts_frames_without_debug_info() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = dir.path().join("extharness");
+    std::fs::copy(env!("CARGO_BIN_EXE_extharness"), &host).unwrap();
+    let stripped = Command::new("objcopy")
+        .arg("--strip-debug")
+        .arg(&host)
+        .output()
+        .expect("objcopy (binutils) is needed");
+    assert!(stripped.status.success(), "{stripped:?}");
+    let aborting = sample("abort_reinit");
+    let output = Command::new(&host)
+        .args(["check", "--scenario", "reinit", "--format", "json", "--python"])
+        .arg(&python312().executable)
+        .arg(&aborting)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let finding = &report["modules"][0]["interpreters"][0]["findings"][0];
+    assert_eq!(finding["check"], "reinit-crash", "{report}");
+    let frames: Vec<&str> = finding["evidence"]["native_stack"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    let host_frames: Vec<&&str> = frames
+        .iter()
+        .filter(|f| f.ends_with("(extharness)"))
+        .collect();
+    assert!(
+        host_frames
+            .iter()
+            .any(|f| f.contains("harness::scenarios::reinit::host::host_main")),
+        "{frames:#?}"
+    );
+    // No frame of the host is a bare address.
+    assert!(
+        host_frames.iter().all(|f| !f.contains(" 0x")),
+        "{frames:#?}"
+    );
+}
+
 /// Without `--python`, the environment the user works in is the one that
 /// runs: the active one (`VIRTUAL_ENV`), else `.venv` in the working
 /// directory; its packages are visible and the report names it.
