@@ -66,25 +66,37 @@ fn index(tools: &[ToolChecks]) -> String {
     page
 }
 
-/// What `TOOL explain ID` prints.
-pub fn explain_in(checks: &[CheckMeta], id: &str) -> Option<String> {
+/// What `TOOL explain ID` prints. `checks` holds the checks of both tools,
+/// the asking tool's first: a newcomer who asks one tool about the other's
+/// id gets the page and the command that reports it, not a dead end.
+pub fn explain(checks: &[CheckMeta], id: &str) -> Option<String> {
     let meta = checks.iter().find(|m| m.id == id)?;
     Some(format!(
-        "{} ({})\n\n{}",
+        "{} ({}), reported by `{}`\n\n{}",
         meta.id,
         meta.severity.name(),
+        meta.group.tool(),
         checkmeta::doc_text(meta.doc)
     ))
 }
 
-/// What `TOOL explain` with no id prints.
-pub fn list_in(checks: &[CheckMeta]) -> String {
+/// What `TOOL explain` with no id prints: every check of both tools, one
+/// line each, under the command that reports it.
+pub fn list(checks: &[CheckMeta]) -> String {
     let width = checks.iter().map(|m| m.id.len()).max().unwrap_or(0);
     let mut out = String::new();
+    let mut tool = None;
     for meta in checks {
+        if tool != Some(meta.group.tool()) {
+            tool = Some(meta.group.tool());
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "{}:", meta.group.tool());
+        }
         let _ = writeln!(
             out,
-            "{:width$}  {:7}  {}",
+            "  {:width$}  {:7}  {}",
             meta.id,
             meta.severity.name(),
             meta.summary()
