@@ -274,14 +274,18 @@ fn explain_knows_the_harness_ids_and_says_who_reports_them() {
         let text = stdout(&output);
         let first = text.lines().next().unwrap_or("");
         assert!(
-            first.starts_with(meta.id) && first.contains(&format!("reported by `{}`", meta.group.tool())),
+            first.starts_with(meta.id)
+                && first.contains(&format!("reported by `{}`", meta.group.tool())),
             "{first}"
         );
         assert!(text.contains("## How to fix"), "{}", meta.id);
     }
-    let own = stdout(&extinspect(["explain", "missing-init-function"]));
+    let own = stdout(&extinspect(["explain", "missing-init-symbol"]));
     assert!(
-        own.lines().next().unwrap_or("").contains("reported by `extinspect`"),
+        own.lines()
+            .next()
+            .unwrap_or("")
+            .contains("reported by `extinspect`"),
         "{own}"
     );
 }
