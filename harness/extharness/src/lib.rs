@@ -81,7 +81,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 Ok(0)
             }
             None => {
-                eprintln!("extharness: no check named `{id}` in either tool; `extharness explain` lists them all");
+                eprintln!(
+                    "extharness: no check named `{id}` in either tool; `extharness explain` lists them all"
+                );
                 Ok(2)
             }
         },

@@ -27,9 +27,7 @@ fn explain_prints_a_page_and_lists_every_finding() {
     }
     let unknown = run(&["explain", "no-such-finding"]);
     assert_eq!(unknown.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&unknown.stderr).contains("no check named `no-such-finding`")
-    );
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no check named `no-such-finding`"));
 
     // The inspector's ids too, with the command that reports them.
     for check in checks::registry::CHECKS {
@@ -45,7 +43,10 @@ fn explain_prints_a_page_and_lists_every_finding() {
     let own = run(&["explain", "reimport-crash"]);
     let own = String::from_utf8_lossy(&own.stdout);
     assert!(
-        own.lines().next().unwrap_or("").contains("reported by `extharness check`"),
+        own.lines()
+            .next()
+            .unwrap_or("")
+            .contains("reported by `extharness check`"),
         "{own}"
     );
 }

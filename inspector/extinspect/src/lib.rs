@@ -88,7 +88,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 Ok(0)
             }
             None => {
-                eprintln!("extinspect: no check named `{id}` in either tool; `extinspect explain` lists them all");
+                eprintln!(
+                    "extinspect: no check named `{id}` in either tool; `extinspect explain` lists them all"
+                );
                 Ok(2)
             }
         },
