@@ -84,23 +84,29 @@ pub fn explain(checks: &[CheckMeta], id: &str) -> Option<String> {
 /// line each, under the command that reports it.
 pub fn list(checks: &[CheckMeta]) -> String {
     let width = checks.iter().map(|m| m.id.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    let mut tool = None;
+    // In the order the tools first appear: a registry need not keep one
+    // command's checks together.
+    let mut tools: Vec<&str> = Vec::new();
     for meta in checks {
-        if tool != Some(meta.group.tool()) {
-            tool = Some(meta.group.tool());
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            let _ = writeln!(out, "{}:", meta.group.tool());
+        if !tools.contains(&meta.group.tool()) {
+            tools.push(meta.group.tool());
         }
-        let _ = writeln!(
-            out,
-            "  {:width$}  {:7}  {}",
-            meta.id,
-            meta.severity.name(),
-            meta.summary()
-        );
+    }
+    let mut out = String::new();
+    for tool in tools {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{tool}:");
+        for meta in checks.iter().filter(|m| m.group.tool() == tool) {
+            let _ = writeln!(
+                out,
+                "  {:width$}  {:7}  {}",
+                meta.id,
+                meta.severity.name(),
+                meta.summary()
+            );
+        }
     }
     out
 }

@@ -25,6 +25,16 @@ fn explain_prints_a_page_and_lists_every_finding() {
     {
         assert!(listed(meta.id), "{} missing from\n{listing}", meta.id);
     }
+    // Each command's checks under one heading, the asking tool's first.
+    let headings: Vec<&str> = listing
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with(' '))
+        .collect();
+    assert_eq!(
+        headings,
+        ["extharness check:", "extharness pytest:", "extinspect:"],
+        "{listing}"
+    );
     let unknown = run(&["explain", "no-such-finding"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no check named `no-such-finding`"));
