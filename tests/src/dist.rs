@@ -135,7 +135,11 @@ fn install() -> Installed {
             .arg(&python)
             .args(["install", "--no-index", "--no-deps"])
             .args(["--disable-pip-version-check", "--quiet"])
-            .arg(wheel),
+            // By name from the wheel's directory, as docs/ci.md's recipes
+            // install it until a release is on PyPI.
+            .arg("--find-links")
+            .arg(wheel.parent().unwrap())
+            .arg("extinspect"),
     );
     eprintln!("dist: venv and pip install took {:.1?}", started.elapsed());
 

@@ -66,29 +66,47 @@ fn index(tools: &[ToolChecks]) -> String {
     page
 }
 
-/// What `TOOL explain ID` prints.
-pub fn explain_in(checks: &[CheckMeta], id: &str) -> Option<String> {
+/// What `TOOL explain ID` prints. `checks` holds the checks of both tools,
+/// the asking tool's first: a newcomer who asks one tool about the other's
+/// id gets the page and the command that reports it, not a dead end.
+pub fn explain(checks: &[CheckMeta], id: &str) -> Option<String> {
     let meta = checks.iter().find(|m| m.id == id)?;
     Some(format!(
-        "{} ({})\n\n{}",
+        "{} ({}), reported by `{}`\n\n{}",
         meta.id,
         meta.severity.name(),
+        meta.group.tool(),
         checkmeta::doc_text(meta.doc)
     ))
 }
 
-/// What `TOOL explain` with no id prints.
-pub fn list_in(checks: &[CheckMeta]) -> String {
+/// What `TOOL explain` with no id prints: every check of both tools, one
+/// line each, under the command that reports it.
+pub fn list(checks: &[CheckMeta]) -> String {
     let width = checks.iter().map(|m| m.id.len()).max().unwrap_or(0);
-    let mut out = String::new();
+    // In the order the tools first appear: a registry need not keep one
+    // command's checks together.
+    let mut tools: Vec<&str> = Vec::new();
     for meta in checks {
-        let _ = writeln!(
-            out,
-            "{:width$}  {:7}  {}",
-            meta.id,
-            meta.severity.name(),
-            meta.summary()
-        );
+        if !tools.contains(&meta.group.tool()) {
+            tools.push(meta.group.tool());
+        }
+    }
+    let mut out = String::new();
+    for tool in tools {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{tool}:");
+        for meta in checks.iter().filter(|m| m.group.tool() == tool) {
+            let _ = writeln!(
+                out,
+                "  {:width$}  {:7}  {}",
+                meta.id,
+                meta.severity.name(),
+                meta.summary()
+            );
+        }
     }
     out
 }

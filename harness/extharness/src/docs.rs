@@ -1,8 +1,8 @@
 //! The harness's checks as `extharness explain` and the check pages show
 //! them.
 
-use checkmeta::Group;
-use clikit::docs::{ToolChecks, explain_in, list_in};
+use checkmeta::{CheckMeta, Group};
+use clikit::docs::ToolChecks;
 
 /// The harness's checks, for the index of check pages.
 pub fn harness_checks() -> ToolChecks {
@@ -40,10 +40,21 @@ pub fn every_check_id() -> Vec<&'static str> {
         .collect()
 }
 
-pub fn explain(id: &str) -> Option<String> {
-    explain_in(harness::checks::CHECKS, id)
+/// Both tools' checks, the harness's first: `explain` knows every id.
+fn both_tools() -> Vec<CheckMeta> {
+    harness::checks::CHECKS
+        .iter()
+        .copied()
+        .chain(checks::registry::CHECKS.iter().map(|c| c.meta))
+        .collect()
 }
 
+/// What `extharness explain ID` prints, for an id of either tool.
+pub fn explain(id: &str) -> Option<String> {
+    clikit::docs::explain(&both_tools(), id)
+}
+
+/// What `extharness explain` with no id prints.
 pub fn list() -> String {
-    list_in(harness::checks::CHECKS)
+    clikit::docs::list(&both_tools())
 }

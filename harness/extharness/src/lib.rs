@@ -39,7 +39,7 @@ struct Cli {
 enum Command {
     /// Run the scenarios on extension modules (files, wheels, directories).
     Check(Box<CheckArgs>),
-    /// Print what a finding means and how to fix it (no id: list them).
+    /// Print what a check of either tool means and how to fix it (no id: list them all).
     Explain { id: Option<String> },
     /// Run a pytest suite with every test repeated under the leak rule;
     /// exit 1 when a test leaks or crashes.
@@ -91,7 +91,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 Ok(0)
             }
             None => {
-                eprintln!("extharness: no finding named `{id}`; `extharness explain` lists them");
+                eprintln!(
+                    "extharness: no check named `{id}` in either tool; `extharness explain` lists them all"
+                );
                 Ok(2)
             }
         },

@@ -6,6 +6,7 @@ use std::process::Command;
 
 use binary::{BinaryError, Format};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 fn error(data: &[u8]) -> BinaryError {
     let error = binary::parse(data).expect_err("not a loadable binary");
@@ -174,6 +175,15 @@ fn single_byte_corruption_never_panics() {
 }
 
 proptest! {
+    // Failing seeds go to the target directory, never into the source tree.
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+            env!("CARGO_TARGET_TMPDIR"),
+            "/binary-errors.regressions"
+        )))),
+        ..ProptestConfig::default()
+    })]
+
     #[test]
     fn random_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..4096)) {
         if let Err(e) = binary::parse(&data) {

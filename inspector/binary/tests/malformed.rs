@@ -376,7 +376,12 @@ fn header_offsets(source: &Source) -> &'static [usize] {
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 2048,
-        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
+        // Failing seeds go to the target directory, never into the source
+        // tree; the failure message prints the minimal input to make a case of.
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+            env!("CARGO_TARGET_TMPDIR"),
+            "/binary-malformed.regressions"
+        )))),
         ..ProptestConfig::default()
     })]
 

@@ -72,7 +72,7 @@ fn parse_abi3_min(text: &str) -> Result<Abi3Min, String> {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print what a check does, why, and how to fix what it finds (no id: list them).
+    /// Print what a check of either tool does, why, and how to fix what it finds (no id: list them all).
     Explain { check: Option<String> },
 }
 
@@ -93,7 +93,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 Ok(0)
             }
             None => {
-                eprintln!("extinspect: no check named `{id}`; `extinspect explain` lists them");
+                eprintln!(
+                    "extinspect: no check named `{id}` in either tool; `extinspect explain` lists them all"
+                );
                 Ok(2)
             }
         },

@@ -248,14 +248,46 @@ fn explain_prints_every_checks_documentation() {
         }
     }
     let listing = stdout(&extinspect(["explain"]));
-    assert_eq!(
-        listing.lines().count(),
-        checks::registry::CHECKS.len(),
-        "{listing}"
-    );
+    for meta in checks::registry::CHECKS
+        .iter()
+        .map(|c| &c.meta)
+        .chain(harness::checks::CHECKS)
+    {
+        assert!(
+            listing.lines().any(|l| l.trim_start().starts_with(meta.id)),
+            "{} missing from\n{listing}",
+            meta.id
+        );
+    }
     let unknown = extinspect(["explain", "no-such-check"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("no check named `no-such-check`"));
+}
+
+/// A newcomer who asks the inspector about an id from the harness's report
+/// gets the page and the command that reports it.
+#[test]
+fn explain_knows_the_harness_ids_and_says_who_reports_them() {
+    for meta in harness::checks::CHECKS {
+        let output = extinspect(["explain", meta.id]);
+        assert_eq!(output.status.code(), Some(0), "{}", meta.id);
+        let text = stdout(&output);
+        let first = text.lines().next().unwrap_or("");
+        assert!(
+            first.starts_with(meta.id)
+                && first.contains(&format!("reported by `{}`", meta.group.tool())),
+            "{first}"
+        );
+        assert!(text.contains("## How to fix"), "{}", meta.id);
+    }
+    let own = stdout(&extinspect(["explain", "missing-init-symbol"]));
+    assert!(
+        own.lines()
+            .next()
+            .unwrap_or("")
+            .contains("reported by `extinspect`"),
+        "{own}"
+    );
 }
 
 #[test]

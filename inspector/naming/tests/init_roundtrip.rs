@@ -4,9 +4,18 @@ mod common;
 
 use naming::{InitKind, decode_init_symbol, export_symbol, init_symbol, is_identifier};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    // Failing seeds go to the target directory, never into the source tree.
+    #![proptest_config(ProptestConfig {
+        cases: 1000,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+            env!("CARGO_TARGET_TMPDIR"),
+            "/naming-init_roundtrip.regressions"
+        )))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn init_symbol_round_trips(name in common::identifier()) {

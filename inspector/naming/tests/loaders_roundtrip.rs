@@ -3,6 +3,7 @@
 
 use naming::{Build, Platform, RULES, SuffixTag, loads, parse_filename, rule_for};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 fn platform_part(platform: Platform) -> BoxedStrategy<String> {
     let pick = |items: &'static [&'static str]| {
@@ -43,6 +44,15 @@ fn case() -> impl Strategy<Value = (usize, Build, String, String)> {
 }
 
 proptest! {
+    // Failing seeds go to the target directory, never into the source tree.
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+            env!("CARGO_TARGET_TMPDIR"),
+            "/naming-loaders_roundtrip.regressions"
+        )))),
+        ..ProptestConfig::default()
+    })]
+
     #[test]
     fn table_suffixes_parse_to_their_builds((row, build, part, module) in case()) {
         let rule = &RULES[row];
