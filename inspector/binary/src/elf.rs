@@ -1,8 +1,8 @@
 //! ELF: `.dynsym` is what the loader sees, `.symtab` (when not stripped) the rest.
 
 use object::elf;
-use object::read::elf::{ElfFile, FileHeader, Sym, SymbolTable};
-use object::{Endianness, Object, ObjectKind};
+use object::read::elf::{ElfFile, FileHeader, SectionTable, Sym, SymbolTable};
+use object::{Endianness, Object, ObjectKind, ReadRef, SymbolIndex};
 
 use crate::error::BinaryError;
 use crate::limits::Budget;
@@ -40,63 +40,106 @@ fn slice<Elf: FileHeader<Endian = Endianness>>(
 ) -> Result<Slice, BinaryError> {
     budget.start_slice();
     let file = ElfFile::<Elf>::parse(data).map_err(bad)?;
-    let endian = file.endian();
-    let header = file.elf_header();
-    let e_type = header.e_type(endian);
     match file.kind() {
         ObjectKind::Executable | ObjectKind::Dynamic => {}
-        _ => return Err(BinaryError::unsupported(Format::Elf, type_name(e_type))),
+        _ => {
+            let e_type = file.elf_header().e_type(file.endian());
+            return Err(BinaryError::unsupported(Format::Elf, type_name(e_type)));
+        }
     }
-    let dynamic = file.elf_dynamic_symbol_table();
     let statics = file.elf_symbol_table();
+    tables(
+        file.elf_header(),
+        file.endian(),
+        data,
+        file.elf_section_table(),
+        Some(statics),
+        budget,
+    )
+}
+
+/// What the checks read of one image, from its section table: `.dynsym`
+/// (and `.symtab` when `statics` is given), the version tables and the
+/// dynamic section. The full parse passes the file's own section table; the
+/// dynamic view ([`parse_dynamic`]) one made from the dynamic segment.
+fn tables<'d, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'d>>(
+    header: &Elf,
+    endian: Endianness,
+    data: R,
+    sections: &SectionTable<'d, Elf, R>,
+    statics: Option<&SymbolTable<'d, Elf, R>>,
+    budget: &mut Budget,
+) -> Result<Slice, BinaryError> {
+    let e_type = header.e_type(endian);
+    let dynamic = sections
+        .symbols(endian, data, elf::SHT_DYNSYM)
+        .map_err(bad)?;
     let mut symbols = Symbols::default();
-    definitions(dynamic, endian, true, &mut symbols, budget)?;
-    definitions(statics, endian, false, &mut symbols, budget)?;
+    definitions(&dynamic, endian, true, &mut symbols, budget)?;
+    if let Some(statics) = statics {
+        definitions(statics, endian, false, &mut symbols, budget)?;
+    }
 
     // object reads the whole of the version tables when imports are asked
     // for; they are walked within the budget first.
-    versions_within_budget(&file, data, budget)?;
+    versions_within_budget(sections, endian, data, budget)?;
+    let versions = sections.versions(endian, data).map_err(bad)?;
     let mut imports = Imports::default();
     const IMPORTS: &str = "undefined symbols of .dynsym";
-    for import in file.imports().map_err(bad)? {
-        let import = import.map_err(bad)?;
-        budget.entry(IMPORTS)?;
-        let Some(name) = import.name().into_name() else {
+    // As object's `ElfFile::imports` reads them: every undefined entry but
+    // the first, named, with the file and name of its version.
+    for (index, sym) in dynamic.symbols().iter().enumerate().skip(1) {
+        if !sym.is_undefined(endian) {
             continue;
+        }
+        let name = sym.name(endian, dynamic.strings()).map_err(bad)?;
+        if name.is_empty() {
+            continue;
+        }
+        budget.entry(IMPORTS)?;
+        let version = match versions.as_ref() {
+            Some(versions) => {
+                let vi = versions.version_index(endian, SymbolIndex(index)).index();
+                versions.version(vi).map_err(bad)?
+            }
+            None => None,
         };
-        let version = match import.flags() {
-            object::read::ImportFlags::Elf {
-                version: Some(version),
-                ..
-            } => Some(budget.text(version, IMPORTS)?),
-            _ => None,
+        let version_name = match version {
+            Some(version) => Some(budget.text(version.name(), IMPORTS)?),
+            None => None,
         };
-        let library = match import.library() {
-            [] => None,
-            library => Some(budget.text(library, IMPORTS)?),
+        let library = match version.and_then(|v| v.file()) {
+            None | Some([]) => None,
+            Some(library) => Some(budget.text(library, IMPORTS)?),
         };
-        imports.add(budget.text(name, IMPORTS)?, library, version);
+        imports.add(budget.text(name, IMPORTS)?, library, version_name);
     }
     let mut needed = Vec::new();
-    for library in file.import_libraries().map_err(bad)? {
+    let table = sections.dynamic_table(endian, data).map_err(bad)?;
+    for entry in table.iter() {
+        if entry.tag != elf::DT_NEEDED {
+            continue;
+        }
         budget.entry("DT_NEEDED entries")?;
-        needed.push(budget.text(library.map_err(bad)?.name(), "DT_NEEDED entries")?);
+        let library = table.string(entry).map_err(bad)?;
+        needed.push(budget.text(library, "DT_NEEDED entries")?);
     }
+    let is_64 = header.is_type_64();
     Ok(Slice {
-        arch: arch(header.e_machine(endian), file.is_64(), endian),
-        bits: if file.is_64() { 64 } else { 32 },
+        arch: arch(header.e_machine(endian), is_64, endian),
+        bits: if is_64 { 64 } else { 32 },
         is_shared_library: e_type == elf::ET_DYN,
         symbols: symbols.finish(),
         imports: imports.finish(),
         needed,
-        has_static_symbols: !statics.is_empty(),
+        has_static_symbols: statics.is_some_and(|s| !s.is_empty()),
     })
 }
 
 /// The defined symbols of one table. In `.dynsym` a global with default or
 /// protected visibility is exported; anywhere else a definition is not.
-fn definitions<Elf: FileHeader<Endian = Endianness>>(
-    table: &SymbolTable<'_, Elf>,
+fn definitions<'d, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'d>>(
+    table: &SymbolTable<'d, Elf, R>,
     endian: Endianness,
     dynamic: bool,
     symbols: &mut Symbols,
@@ -141,14 +184,13 @@ fn definitions<Elf: FileHeader<Endian = Endianness>>(
 /// them. Errors are left for object to report: after a name that cannot be
 /// read, names are no longer read (object stops at the first), but records
 /// still are (object counts them all before it reads any name).
-fn versions_within_budget<Elf: FileHeader<Endian = Endianness>>(
-    file: &ElfFile<'_, Elf>,
-    data: &[u8],
+fn versions_within_budget<'d, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'d>>(
+    sections: &SectionTable<'d, Elf, R>,
+    endian: Endianness,
+    data: R,
     budget: &mut Budget,
 ) -> Result<(), BinaryError> {
     const WHAT: &str = "GNU version tables";
-    let endian = file.endian();
-    let sections = file.elf_section_table();
     let Ok(Some((_, link))) = sections.gnu_versym(endian, data) else {
         return Ok(());
     };
