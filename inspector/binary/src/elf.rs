@@ -415,8 +415,18 @@ fn dynamic_slice<Elf: FileHeader<Endian = Endianness>>(source: &dyn Source) -> O
     let mut headers: Vec<Option<Elf::SectionHeader>> = vec![
         section::<Elf>(endian, elf::SHT_NULL, 0, 0, 0, 0, 0),
         section::<Elf>(endian, elf::SHT_STRTAB, strtab, strsz, 0, 0, 0),
-        section::<Elf>(endian, elf::SHT_DYNSYM, symtab, count * syment, DYNSTR, 1, syment),
-        section::<Elf>(endian, elf::SHT_DYNAMIC,
+        section::<Elf>(
+            endian,
+            elf::SHT_DYNSYM,
+            symtab,
+            count * syment,
+            DYNSTR,
+            1,
+            syment,
+        ),
+        section::<Elf>(
+            endian,
+            elf::SHT_DYNAMIC,
             dynamic_offset,
             std::mem::size_of_val(entries) as u64,
             DYNSTR,
@@ -425,15 +435,39 @@ fn dynamic_slice<Elf: FileHeader<Endian = Endianness>>(source: &dyn Source) -> O
         ),
     ];
     if let Some(versym) = tags.versym {
-        headers.push(section::<Elf>(endian, elf::SHT_GNU_VERSYM, versym, count * 2, DYNSYM, 0, 2));
+        headers.push(section::<Elf>(
+            endian,
+            elf::SHT_GNU_VERSYM,
+            versym,
+            count * 2,
+            DYNSYM,
+            0,
+            2,
+        ));
     }
     if let Some((at, rest)) = verneed {
         let num = u32::try_from(tags.verneednum?).ok()?;
-        headers.push(section::<Elf>(endian, elf::SHT_GNU_VERNEED, at, rest, DYNSTR, num, 0));
+        headers.push(section::<Elf>(
+            endian,
+            elf::SHT_GNU_VERNEED,
+            at,
+            rest,
+            DYNSTR,
+            num,
+            0,
+        ));
     }
     if let Some((at, rest)) = verdef {
         let num = u32::try_from(tags.verdefnum?).ok()?;
-        headers.push(section::<Elf>(endian, elf::SHT_GNU_VERDEF, at, rest, DYNSTR, num, 0));
+        headers.push(section::<Elf>(
+            endian,
+            elf::SHT_GNU_VERDEF,
+            at,
+            rest,
+            DYNSTR,
+            num,
+            0,
+        ));
     }
     let headers: Vec<Elf::SectionHeader> = headers.into_iter().collect::<Option<_>>()?;
     let sections = SectionTable::new(&headers, Default::default());
@@ -458,7 +492,11 @@ fn section<Elf: FileHeader<Endian = Endianness>>(
     let mut bytes = Vec::with_capacity(64);
     let mut put = |value: u64, wide: bool| {
         let width = if wide && is_64 { 8 } else { 4 };
-        let value = if big { value.to_be_bytes() } else { value.to_le_bytes() };
+        let value = if big {
+            value.to_be_bytes()
+        } else {
+            value.to_le_bytes()
+        };
         if big {
             bytes.extend_from_slice(&value[8 - width..]);
         } else {

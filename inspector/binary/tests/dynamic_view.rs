@@ -38,12 +38,16 @@ fn compare(label: &str, data: &[u8], failures: &mut Vec<String>) -> Option<bool>
     }
     let full = binary::parse(data).ok()?;
     let Some(view) = binary::parse_dynamic(&Whole(data)) else {
-        failures.push(format!("{label}: no dynamic view of a file the full parse reads"));
+        failures.push(format!(
+            "{label}: no dynamic view of a file the full parse reads"
+        ));
         return Some(false);
     };
     let full = without_statics(full, &view);
     if full != view {
-        failures.push(format!("{label}: the dynamic view differs from the full parse"));
+        failures.push(format!(
+            "{label}: the dynamic view differs from the full parse"
+        ));
         return Some(false);
     }
     Some(true)
@@ -75,13 +79,17 @@ fn dynamic_view_matches_the_full_parse() {
     if let Some(pyenv) = pyenv {
         files(
             &pyenv.join("versions"),
-            &|p| p.extension().is_some_and(|e| e == "so") && p.to_string_lossy().contains("lib-dynload"),
+            &|p| {
+                p.extension().is_some_and(|e| e == "so")
+                    && p.to_string_lossy().contains("lib-dynload")
+            },
             &mut paths,
         );
     }
     for path in &paths {
         let data = std::fs::read(path).unwrap();
-        agreed += usize::from(compare(&path.display().to_string(), &data, &mut failures) == Some(true));
+        agreed +=
+            usize::from(compare(&path.display().to_string(), &data, &mut failures) == Some(true));
     }
     let mut wheels = Vec::new();
     if let Some(home) = std::env::var_os("HOME") {
