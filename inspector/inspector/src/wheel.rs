@@ -292,10 +292,10 @@ impl<'a> Inflating<'a> {
                 *self.ended.borrow_mut() = Some(Err(String::new()));
             }
         }
-        if self.filled.get() < end {
-            if let Some(Err(e)) = &*self.ended.borrow() {
-                return Err(self.failure(e));
-            }
+        if self.filled.get() < end
+            && let Some(Err(e)) = &*self.ended.borrow()
+        {
+            return Err(self.failure(e));
         }
         // SAFETY: the first `filled` bytes were written and never change.
         Ok(unsafe { std::slice::from_raw_parts(self.base, self.filled.get()) })
