@@ -34,6 +34,27 @@ pub fn parse(data: &[u8]) -> Result<Binary, BinaryError> {
     }
 }
 
+/// The bytes of a file that is being read as it is needed (a wheel member
+/// inflating): whatever the parse asks of it is made available first.
+pub trait Source {
+    /// `size` bytes at `offset`, or `None` when the file ends before them.
+    fn read(&self, offset: u64, size: u64) -> Option<&[u8]>;
+}
+
+/// What the loader reads of an ELF file, from its dynamic segment and the
+/// tables that segment points at (which sit in the first pages), without
+/// the section table or `.symtab` (at the end): the symbols are the
+/// dynamic ones and `has_static_symbols` is false. Everything else is what
+/// [`parse`] gives. `None` for any other format, and for any file a loader
+/// would not read this way or that does not read cleanly: [`parse`] then
+/// says what it is.
+pub fn parse_dynamic(source: &dyn Source) -> Option<Binary> {
+    match source.read(0, 4)? {
+        [0x7f, b'E', b'L', b'F'] => elf::parse_dynamic(source),
+        _ => None,
+    }
+}
+
 /// The defined symbols of a slice, one per name: the most reachable one,
 /// since a name the loader can find is what matters to every check. Names
 /// are kept once as they are read, so a table repeating one name keeps one.

@@ -13,5 +13,8 @@ pub use facts::{Facts, Generation, Source, Target};
 pub use finding::Finding;
 pub use python_dll::PythonDll;
 pub use registry::Check;
-pub use report::{FileKind, FileReport, InitSymbol, NotChecked, TagReport, inspect, unreadable};
+pub use report::{
+    FileKind, FileReport, InitSymbol, NotChecked, TagReport, inspect, needs_static_symbols,
+    unreadable,
+};
 pub use subject::{Floor, FloorSource, Options, Subject};

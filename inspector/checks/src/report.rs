@@ -148,6 +148,45 @@ pub fn unreadable(path: String, detail: &str) -> FileReport {
     }
 }
 
+/// Whether the checks would read `binary`'s static symbol table, given a
+/// view without it (`binary::parse_dynamic`): only when an expected init
+/// hook is not exported (missing-init-symbol, init-symbol-not-exported and
+/// whether the file is a module at all ask whether it is defined, and how),
+/// or when single-phase-init may need the `_cffi_` names to tell a CFFI
+/// module. A library or a module exporting its hook is judged the same
+/// without it, so a reader can stop before the table.
+pub fn needs_static_symbols(
+    path: &str,
+    file_name: &str,
+    binary: &Binary,
+    wheel: Option<&WheelName>,
+    options: &Options,
+) -> bool {
+    let subject = Subject {
+        path,
+        file_name,
+        binary,
+        wheel,
+        options,
+    };
+    let facts = Facts::derive(subject);
+    let within = path.rsplit_once('!').map_or(path, |(_, member)| member);
+    if naming::library_reason(std::path::Path::new(within), binary).is_some() {
+        return false;
+    }
+    let hook_unexported = !facts.expected_init.is_empty()
+        && facts
+            .slices()
+            .iter()
+            .any(|slice| !Facts::exports_any(slice, &facts.expected_init));
+    let maybe_cffi = facts.imports("PyImport_ImportModule")
+        && !facts
+            .init_exports
+            .iter()
+            .any(|e| e.symbol.starts_with("PyModExport"));
+    hook_unexported || maybe_cffi
+}
+
 /// Runs every check over one parsed binary.
 pub fn inspect(
     path: String,

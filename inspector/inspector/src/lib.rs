@@ -15,5 +15,5 @@ pub mod wheel;
 pub use input::{Candidate, Source};
 pub use run::{
     Outcome, Step, Summary, inspect_file_bytes, inspect_paths, inspect_paths_with,
-    inspect_wheel_bytes,
+    inspect_wheel_bytes, inspect_wheel_bytes_read,
 };

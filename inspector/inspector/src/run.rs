@@ -253,11 +253,7 @@ pub fn inspect_wheel_bytes(
     bytes: &[u8],
     options: &Options,
 ) -> Vec<FileReport> {
-    let mut reports = guarded_many(label.to_owned(), || {
-        wheel_reports(label, file_name, bytes, options, cores(), &inspect_named)
-    });
-    crate::linked::mark_libraries(&mut reports);
-    reports
+    inspect_wheel_bytes_read(label, file_name, bytes, options).0
 }
 
 fn wheel_reports(
@@ -268,6 +264,17 @@ fn wheel_reports(
     workers: usize,
     inspect: &Inspect,
 ) -> Vec<FileReport> {
+    wheel_reports_read(label, file_name, bytes, options, workers, inspect).0
+}
+
+fn wheel_reports_read(
+    label: &str,
+    file_name: &str,
+    bytes: &[u8],
+    options: &Options,
+    workers: usize,
+    inspect: &Inspect,
+) -> (Vec<FileReport>, Vec<wheel::MemberRead>) {
     let tags = naming::parse_wheel_filename(file_name);
     let archive = wheel::map_binary_members(bytes, workers, &|member, contents| {
         let member_label = format!("{label}!{}", printable(member));
@@ -275,7 +282,7 @@ fn wheel_reports(
             Ok(contents) => {
                 let name = member.rsplit('/').next().unwrap_or(member);
                 guarded(member_label, |label| {
-                    inspect(label, name, contents, tags.as_ref(), options)
+                    inspect_member(label, name, contents, tags.as_ref(), options, inspect)
                 })
             }
             Err(e) => checks::unreadable(member_label, &e.to_string()),
@@ -291,12 +298,58 @@ fn wheel_reports(
                     "the central directory names a member more than once; installers keep whichever they write last",
                 ));
             }
-            archive.members
+            (archive.members, archive.read)
         }
         // A wheel that opens but is not a zip is a broken artifact, like a
         // broken binary, not an I/O error.
-        Err(e) => vec![checks::unreadable(label.to_owned(), &e.to_string())],
+        Err(e) => (
+            vec![checks::unreadable(label.to_owned(), &e.to_string())],
+            Vec::new(),
+        ),
     }
+}
+
+/// One wheel member: an inflating ELF member is first read as far as its
+/// dynamic view (the first pages: dynamic symbols, imports, needed
+/// libraries), and inflated whole only when the checks would read its
+/// static symbol table or the view cannot be had; the report is the same.
+fn inspect_member(
+    label: String,
+    name: &str,
+    member: &wheel::Member<'_>,
+    tags: Option<&naming::WheelName>,
+    options: &Options,
+    inspect: &Inspect,
+) -> FileReport {
+    if member.is_inflating()
+        && let Some(view) = binary::parse_dynamic(member)
+        && !checks::needs_static_symbols(&label, name, &view, tags, options)
+    {
+        return checks::inspect(label, name, &view, tags, options);
+    }
+    match member.all() {
+        Ok(bytes) => inspect(label, name, bytes, tags, options),
+        Err(e) => checks::unreadable(label, &e.to_string()),
+    }
+}
+
+/// [`inspect_wheel_bytes`], with how much of each binary member was read
+/// (in the order of the members' reports).
+pub fn inspect_wheel_bytes_read(
+    label: &str,
+    file_name: &str,
+    bytes: &[u8],
+    options: &Options,
+) -> (Vec<FileReport>, Vec<wheel::MemberRead>) {
+    let mut read = Vec::new();
+    let mut reports = guarded_many(label.to_owned(), || {
+        let (reports, counted) =
+            wheel_reports_read(label, file_name, bytes, options, cores(), &inspect_named);
+        read = counted;
+        reports
+    });
+    crate::linked::mark_libraries(&mut reports);
+    (reports, read)
 }
 
 /// Runs one file's inspection so that a panic in it, which is a bug in
