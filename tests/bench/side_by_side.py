@@ -706,8 +706,8 @@ def verdicts(data):
         growth = files[-1]["rss_mib"] - files[1]["rss_mib"]
         found.append(("peak RSS flat (≤ %g MiB growth)" % FLAT_SLACK_MIB, "file %s → %s" % (files[1]["label"], files[-1]["label"]), "%+.1f MiB" % growth, growth <= FLAT_SLACK_MIB))
     if len(members) >= 2:
-        growth = members[-1]["rss_mib"] - members[-2]["rss_mib"]
-        found.append(("peak RSS flat (≤ %g MiB growth)" % FLAT_SLACK_MIB, "wheel member %s → %s" % (members[-2]["label"], members[-1]["label"]), "%+.1f MiB" % growth, growth <= FLAT_SLACK_MIB))
+        growth = members[-1]["rss_mib"] - members[0]["rss_mib"]
+        found.append(("peak RSS flat (≤ %g MiB growth)" % FLAT_SLACK_MIB, "wheel member %s → %s" % (members[0]["label"], members[-1]["label"]), "%+.1f MiB" % growth, growth <= FLAT_SLACK_MIB))
     harness = data.get("harness") or {}
     for r in harness.get("rows", []):
         over = r["harness"]["median"] / r["loop"]["median"] - 1
@@ -840,8 +840,7 @@ def render(data):
         mem = data["memory"]
         add("### Peak memory against file size\n")
         add("extinspect on %s, padded with zeros: as a file (sparse, made with `truncate`; only the headers' pages "
-            "are ever read) and as the one member of a wheel (deflated; members over 16 MiB inflate into an unnamed "
-            "temporary file that is mapped).\n" % mem["module"])
+            "are ever read) and as the one member of a wheel (deflated; inflated only as far as the checks read).\n" % mem["module"])
         add("| input | member or file size | on disk | time | peak RSS |\n|---|---|---|---|---|")
         for r in mem["rows"]:
             add("| %s | %s | %.1f MiB | %s (%s–%s) | %.1f MiB |" % (
@@ -856,11 +855,10 @@ def render(data):
                 files[-1]["label"], files[1]["label"], growth, files[-1]["size"] / files[1]["size"],
                 verdict(growth <= FLAT_SLACK_MIB), FLAT_SLACK_MIB))
         if len(members) >= 2:
-            growth = members[-1]["rss_mib"] - members[-2]["rss_mib"]
-            add("- Wheel members: peak RSS at %s − at %s (both past the 16 MiB in-memory limit) = %+.1f MiB: %s "
-                "(flat: within %g MiB). Up to that limit a member is inflated in memory by design: %s − %s = %+.1f MiB." % (
-                    members[-1]["label"], members[-2]["label"], growth, verdict(growth <= FLAT_SLACK_MIB), FLAT_SLACK_MIB,
-                    members[-2]["label"], members[0]["label"], members[-2]["rss_mib"] - members[0]["rss_mib"]))
+            growth = members[-1]["rss_mib"] - members[0]["rss_mib"]
+            add("- Wheel members: peak RSS at %s − at %s = %+.1f MiB: %s (flat: within %g MiB; the module's "
+                "hook is exported, so its member is inflated only as far as the tables the loader reads)." % (
+                    members[-1]["label"], members[0]["label"], growth, verdict(growth <= FLAT_SLACK_MIB), FLAT_SLACK_MIB))
         add("")
 
     if "harness" in data:
