@@ -7,7 +7,7 @@ use object::{Endianness, Object, ObjectKind, ReadRef, SymbolIndex};
 use crate::error::BinaryError;
 use crate::limits::Budget;
 use crate::model::{Arch, Binary, Format, Reach, Slice};
-use crate::{Imports, Source, Symbols};
+use crate::{Imports, Partial, Source, Symbols};
 
 /// `e_ident` byte that says 32 or 64 bit, needed before the header can be typed.
 const EI_CLASS: usize = 4;
@@ -256,37 +256,6 @@ fn type_name(e_type: elf::FileType) -> String {
     }
 }
 
-/// Bytes of an ELF file that may not all be at hand yet, for object.
-#[derive(Clone, Copy)]
-struct Partial<'a>(&'a dyn Source);
-
-impl<'a> ReadRef<'a> for Partial<'a> {
-    /// Unknown until everything is read, which is what this view avoids: a
-    /// read that needs it fails, and the caller falls back to the full parse.
-    fn len(self) -> Result<u64, ()> {
-        Err(())
-    }
-
-    fn read_bytes_at(self, offset: u64, size: u64) -> Result<&'a [u8], ()> {
-        if size == 0 {
-            return Ok(&[]);
-        }
-        self.0.read(offset, size).ok_or(())
-    }
-
-    /// As for a slice: the whole range must be in the file.
-    fn read_bytes_at_until(
-        self,
-        range: std::ops::Range<u64>,
-        delimiter: u8,
-    ) -> Result<&'a [u8], ()> {
-        let size = range.end.checked_sub(range.start).ok_or(())?;
-        let bytes = self.read_bytes_at(range.start, size)?;
-        let len = bytes.iter().position(|&b| b == delimiter).ok_or(())?;
-        Ok(&bytes[..len])
-    }
-}
-
 /// What a loader reads of the file: the header, the program headers, the
 /// dynamic segment and the tables it points at (`.dynsym`, `.dynstr`, the
 /// version tables), with no static symbol table. `None` when the file is
@@ -303,6 +272,49 @@ pub(crate) fn parse_dynamic(source: &dyn Source) -> Option<Binary> {
     Some(Binary {
         format: Format::Elf,
         slices: vec![slice],
+    })
+}
+
+/// The file header alone: class, machine, type ([`crate::parse_headers`]).
+pub(crate) fn parse_headers(source: &dyn Source) -> Result<Binary, BinaryError> {
+    let slice = match Partial(source).read_bytes_at(EI_CLASS as u64, 1) {
+        Ok(&[class]) => match elf::FileClass(class) {
+            elf::ELFCLASS32 => header_slice::<elf::FileHeader32<Endianness>>(source)?,
+            elf::ELFCLASS64 => header_slice::<elf::FileHeader64<Endianness>>(source)?,
+            class => {
+                return Err(BinaryError::malformed(
+                    Format::Elf,
+                    format!("invalid ELF class {}", class.0),
+                ));
+            }
+        },
+        _ => return Err(BinaryError::malformed(Format::Elf, "file too short")),
+    };
+    Ok(Binary {
+        format: Format::Elf,
+        slices: vec![slice],
+    })
+}
+
+fn header_slice<Elf: FileHeader<Endian = Endianness>>(
+    source: &dyn Source,
+) -> Result<Slice, BinaryError> {
+    let header = Elf::parse(Partial(source)).map_err(bad)?;
+    let endian = header.endian().map_err(bad)?;
+    let e_type = header.e_type(endian);
+    // What the full parse accepts (object's executable and dynamic kinds).
+    if !matches!(e_type, elf::ET_EXEC | elf::ET_DYN) {
+        return Err(BinaryError::unsupported(Format::Elf, type_name(e_type)));
+    }
+    let is_64 = header.is_type_64();
+    Ok(Slice {
+        arch: arch(header.e_machine(endian), is_64, endian),
+        bits: if is_64 { 64 } else { 32 },
+        is_shared_library: e_type == elf::ET_DYN,
+        symbols: Vec::new(),
+        imports: Vec::new(),
+        needed: Vec::new(),
+        has_static_symbols: false,
     })
 }
 

@@ -14,7 +14,7 @@ use crate::error::BinaryError;
 use crate::exports_trie::{self, Stop};
 use crate::limits::Budget;
 use crate::model::{Arch, Binary, Format, Import, Reach, Slice};
-use crate::{Symbols, sniff};
+use crate::{Partial, Source, Symbols, sniff};
 
 pub(crate) fn parse(data: &[u8], budget: &mut Budget) -> Result<Binary, BinaryError> {
     Ok(Binary {
@@ -89,14 +89,7 @@ fn image<Mach: MachHeader<Endian = Endianness>>(
     let endian = file.endian();
     let header = file.macho_header();
     let filetype = header.filetype(endian);
-    let loadable = [
-        macho::MH_EXECUTE,
-        macho::MH_DYLIB,
-        macho::MH_BUNDLE,
-        macho::MH_DYLINKER,
-        macho::MH_KEXT_BUNDLE,
-    ];
-    if !loadable.contains(&filetype) {
+    if !LOADABLE.contains(&filetype) {
         return Err(BinaryError::unsupported(Format::Macho, type_name(filetype)));
     }
 
@@ -399,6 +392,99 @@ fn arch(cputype: macho::CpuType) -> Arch {
         macho::CPU_TYPE_POWERPC64 => Arch::PowerPc64,
         _ => Arch::Other,
     }
+}
+
+/// The file types dyld loads; the others are refused as unsupported.
+const LOADABLE: [macho::FileType; 5] = [
+    macho::MH_EXECUTE,
+    macho::MH_DYLIB,
+    macho::MH_BUNDLE,
+    macho::MH_DYLINKER,
+    macho::MH_KEXT_BUNDLE,
+];
+
+/// The Mach header of a thin file ([`crate::parse_headers`]).
+pub(crate) fn parse_headers(source: &dyn Source) -> Result<Binary, BinaryError> {
+    Ok(Binary {
+        format: Format::Macho,
+        slices: vec![thin_header(source, 0)?],
+    })
+}
+
+/// The fat header and each slice's own Mach header, which says the slice's
+/// architecture and type as the full parse reads them (dyld checks the
+/// slice against the fat entry that chose it). A slice's header is where
+/// the slice starts, so the slices before it are read through.
+pub(crate) fn parse_fat_headers(
+    source: &dyn Source,
+    budget: &mut Budget,
+) -> Result<Binary, BinaryError> {
+    let data = Partial(source);
+    if let Some(&[a, b, c, d]) = source.read(4, 4) {
+        budget.slices(u32::from_be_bytes([a, b, c, d]))?;
+    }
+    let offsets: Vec<u64> = match source.read(3, 1) {
+        Some([0xbf]) => MachOFatFile64::parse(data)
+            .map_err(bad)?
+            .arches()
+            .iter()
+            .map(|arch| arch.offset().into())
+            .collect(),
+        _ => MachOFatFile32::parse(data)
+            .map_err(bad)?
+            .arches()
+            .iter()
+            .map(|arch| arch.offset().into())
+            .collect(),
+    };
+    if offsets.is_empty() {
+        return Err(bad("universal file has no slices"));
+    }
+    let mut slices = Vec::new();
+    for offset in offsets {
+        budget.start_slice();
+        let magic = source
+            .read(offset, 8)
+            .or_else(|| source.read(offset, 4))
+            .unwrap_or_default();
+        sniff::check_fat_slice(magic)?;
+        slices.push(thin_header(source, offset)?);
+    }
+    Ok(Binary {
+        format: Format::Macho,
+        slices,
+    })
+}
+
+fn thin_header(source: &dyn Source, offset: u64) -> Result<Slice, BinaryError> {
+    // As in `thin`: the magic's last byte says 32 or 64 bit.
+    match source.read(offset, 4) {
+        Some([0xcf, ..] | [.., 0xcf]) => {
+            header_slice::<macho::MachHeader64<Endianness>>(source, offset)
+        }
+        _ => header_slice::<macho::MachHeader32<Endianness>>(source, offset),
+    }
+}
+
+fn header_slice<Mach: MachHeader<Endian = Endianness>>(
+    source: &dyn Source,
+    offset: u64,
+) -> Result<Slice, BinaryError> {
+    let header = Mach::parse(Partial(source), offset).map_err(bad)?;
+    let endian = header.endian().map_err(bad)?;
+    let filetype = header.filetype(endian);
+    if !LOADABLE.contains(&filetype) {
+        return Err(BinaryError::unsupported(Format::Macho, type_name(filetype)));
+    }
+    Ok(Slice {
+        arch: arch(header.cputype(endian)),
+        bits: if header.is_type_64() { 64 } else { 32 },
+        is_shared_library: filetype == macho::MH_BUNDLE || filetype == macho::MH_DYLIB,
+        symbols: Vec::new(),
+        imports: Vec::new(),
+        needed: Vec::new(),
+        has_static_symbols: false,
+    })
 }
 
 fn type_name(filetype: macho::FileType) -> String {

@@ -10,7 +10,7 @@ use object::{LittleEndian as LE, Object, ObjectSymbol, SymbolKind};
 use crate::error::BinaryError;
 use crate::limits::Budget;
 use crate::model::{Arch, Binary, Format, Reach, Slice};
-use crate::{Imports, Symbols};
+use crate::{Imports, Partial, Source, Symbols};
 
 pub(crate) fn parse(data: &[u8], budget: &mut Budget) -> Result<Binary, BinaryError> {
     let magic = object::read::pe::optional_header_magic(data).map_err(bad)?;
@@ -22,6 +22,42 @@ pub(crate) fn parse(data: &[u8], budget: &mut Budget) -> Result<Binary, BinaryEr
     Ok(Binary {
         format: Format::Pe,
         slices: vec![slice],
+    })
+}
+
+/// The DOS and NT headers alone: machine, characteristics, the optional
+/// header's magic ([`crate::parse_headers`]); the import and export
+/// directories they point at are not read.
+pub(crate) fn parse_headers(source: &dyn Source) -> Result<Binary, BinaryError> {
+    let data = Partial(source);
+    let magic = object::read::pe::optional_header_magic(data).map_err(bad)?;
+    let slice = match magic {
+        pe::IMAGE_NT_OPTIONAL_HDR32_MAGIC => header_slice::<pe::ImageNtHeaders32>(source)?,
+        pe::IMAGE_NT_OPTIONAL_HDR64_MAGIC => header_slice::<pe::ImageNtHeaders64>(source)?,
+        other => return Err(bad(format!("unknown optional header magic {other:#x}"))),
+    };
+    Ok(Binary {
+        format: Format::Pe,
+        slices: vec![slice],
+    })
+}
+
+fn header_slice<Pe: ImageNtHeaders>(source: &dyn Source) -> Result<Slice, BinaryError> {
+    let data = Partial(source);
+    let mut offset = pe::ImageDosHeader::parse(data)
+        .map_err(bad)?
+        .nt_headers_offset()
+        .into();
+    let (headers, _) = Pe::parse(data, &mut offset).map_err(bad)?;
+    let header = headers.file_header();
+    Ok(Slice {
+        arch: arch(header.machine.get(LE)),
+        bits: if headers.is_type_64() { 64 } else { 32 },
+        is_shared_library: header.characteristics.get(LE).contains(pe::IMAGE_FILE_DLL),
+        symbols: Vec::new(),
+        imports: Vec::new(),
+        needed: Vec::new(),
+        has_static_symbols: false,
     })
 }
 

@@ -13,12 +13,22 @@ pub(crate) enum Kind {
 }
 
 pub(crate) fn kind(data: &[u8]) -> Result<Kind, BinaryError> {
+    kind_reading(data, &|offset| data.get(offset..))
+}
+
+/// [`kind`] from the first bytes of a file (`head`), and `at`, which gives
+/// the bytes from an offset on (at least 8 of them, when the file has them)
+/// for the one case the first bytes do not settle.
+pub(crate) fn kind_reading<'a>(
+    data: &[u8],
+    at: &dyn Fn(usize) -> Option<&'a [u8]>,
+) -> Result<Kind, BinaryError> {
     let kind = match data {
         [0x7f, b'E', b'L', b'F', ..] => Kind::Elf,
         [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..] => Kind::MachO,
         [0xca, 0xfe, 0xba, 0xbf, ..] => Kind::MachOFat,
         [0xca, 0xfe, 0xba, 0xbe, a, b, c, d, ..]
-            if !java_version([*a, *b, *c, *d]) || first_slice_is_macho(data) =>
+            if !java_version([*a, *b, *c, *d]) || first_slice_is_macho(data, at) =>
         {
             Kind::MachOFat
         }
@@ -46,13 +56,13 @@ fn java_version([a, b, c, d]: [u8; 4]) -> bool {
 /// For a count that could be a Java version: whether the first `fat_arch`
 /// names a slice that starts like a Mach-O (or an archive), which a class
 /// file's constant pool does not.
-fn first_slice_is_macho(data: &[u8]) -> bool {
+fn first_slice_is_macho<'a>(data: &[u8], at: &dyn Fn(usize) -> Option<&'a [u8]>) -> bool {
     let Some(&[a, b, c, d]) = data.get(16..20) else {
         return false;
     };
     let offset = u32::from_be_bytes([a, b, c, d]) as usize;
     // Thin magics only: asking `kind` could come back here.
-    data.get(offset..).is_some_and(|slice| {
+    at(offset).is_some_and(|slice| {
         matches!(
             slice,
             [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..]

@@ -63,6 +63,35 @@ fn format_and_arches_match_the_declared_ones() {
     assert!(universal > 0, "no universal2 fixture");
 }
 
+/// What the headers alone say (what a vendored library's report is made
+/// from) is what the full parse says of format, architecture, address size
+/// and type, universal files included.
+#[test]
+fn the_headers_alone_say_what_the_full_parse_says() {
+    for fixture in &corpus().fixtures {
+        let data = std::fs::read(&fixture.path).unwrap();
+        let path = fixture.path.display();
+        let full = read(fixture);
+        let headers = binary::parse_headers(&data.as_slice())
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(headers.format, full.format, "{path}");
+        let identity = |b: &Binary| -> Vec<(Arch, u8, bool)> {
+            b.slices
+                .iter()
+                .map(|s| (s.arch, s.bits, s.is_shared_library))
+                .collect()
+        };
+        assert_eq!(identity(&headers), identity(&full), "{path}");
+        assert!(
+            headers.slices.iter().all(|s| s.symbols.is_empty()
+                && s.imports.is_empty()
+                && s.needed.is_empty()
+                && !s.has_static_symbols),
+            "{path}"
+        );
+    }
+}
+
 #[test]
 fn hidden_init_is_defined_but_not_exported() {
     let hidden: Vec<&ForeignFixture> = corpus()

@@ -2,7 +2,8 @@
 //! that exports its init hook is judged from its dynamic view, which ends
 //! long before its static symbol table and whatever follows; a module whose
 //! hook is not exported is inflated whole, and says why from `.symtab`
-//! exactly as the same file read from disk does.
+//! exactly as the same file read from disk does. A library vendored into
+//! `<dist>.libs/` is a library by its path: only its headers are inflated.
 
 use std::io::Write;
 use std::path::Path;
@@ -46,10 +47,14 @@ const MEMBER: &str = "spam.cpython-312-x86_64-linux-gnu.so";
 const WHEEL: &str = "spam-1.0-cp312-cp312-linux_x86_64.whl";
 
 fn wheel(module: &[u8]) -> Vec<u8> {
+    wheel_with(MEMBER, module)
+}
+
+fn wheel_with(member: &str, module: &[u8]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let deflated = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file(MEMBER, deflated).unwrap();
+    zip.start_file(member, deflated).unwrap();
     zip.write_all(module).unwrap();
     zip.finish().unwrap().into_inner()
 }
@@ -176,4 +181,61 @@ fn a_hidden_hook_still_says_why_from_the_static_table() {
             .collect()
     };
     assert_eq!(hook(&from_wheel), hook(&messages(&whole)));
+}
+
+/// Where auditwheel puts what it vendors: `<dist>.libs/<name>-<hash>.so`.
+const VENDORED: &str = "spam.libs/libfoo-1a2b3c4d.so";
+
+#[test]
+fn a_vendored_library_is_inflated_no_further_than_its_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    // It even exports an init function: no import reaches `spam.libs/`, so
+    // none calls it, and the report says nothing of it.
+    let Some(library) = module(
+        dir.path(),
+        "__attribute__((visibility(\"default\"))) void *PyInit_libfoo(void) { return 0; }\n\
+         __attribute__((visibility(\"default\"))) int foo_version(void) { return 1; }\n",
+    ) else {
+        eprintln!("SKIPPED: no C compiler or objcopy");
+        return;
+    };
+    assert!(library.len() > PADDING, "several MiB");
+    let whole = binary::parse(&library).unwrap();
+    assert!(
+        whole.slices[0].exports().any(|s| s.name == "PyInit_libfoo"),
+        "the full parse sees the export the report leaves out"
+    );
+    let (reports, read) = inspector::inspect_wheel_bytes_read(
+        WHEEL,
+        WHEEL,
+        &wheel_with(VENDORED, &library),
+        &Options::default(),
+    );
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    let report = &reports[0];
+    assert_eq!(report.kind, checks::FileKind::Library, "{report:#?}");
+    assert_eq!(
+        report.library.as_deref(),
+        Some("a library vendored into spam.libs/, which modules link: not a module")
+    );
+    assert_eq!(report.format, Some("elf"));
+    assert_eq!(report.arch, vec![whole.slices[0].arch.name()]);
+    assert!(report.init_symbols.is_empty(), "{report:#?}");
+    assert!(report.findings.is_empty(), "{report:#?}");
+    assert_eq!(read.len(), 1);
+    assert_eq!(read[0].size, library.len() as u64);
+    assert!(
+        read[0].inflated <= 4096,
+        "inflated {} bytes of a {}-byte library",
+        read[0].inflated,
+        library.len()
+    );
+    // The same library installed: the same report.
+    let installed = dir.path().join(VENDORED);
+    std::fs::create_dir_all(installed.parent().unwrap()).unwrap();
+    std::fs::write(&installed, &library).unwrap();
+    let outcome = inspector::inspect_paths(&[installed.clone()], &Options::default());
+    let mut on_disk = outcome.files[0].clone();
+    on_disk.path = report.path.clone();
+    assert_eq!(&on_disk, report);
 }

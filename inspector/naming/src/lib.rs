@@ -17,7 +17,7 @@ pub use init_symbol::{
     InitExport, InitKind, decode_init_symbol, decode_python2_init_symbol, export_symbol,
     init_symbol, python2_init_symbol,
 };
-pub use library::library_reason;
+pub use library::{library_reason, vendored_library_dir};
 pub use loaders::{
     Build, Form, RULES, SuffixRule, extension_suffixes, loads, oldest_loader, rule_for,
 };
