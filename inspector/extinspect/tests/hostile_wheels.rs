@@ -240,7 +240,9 @@ fn a_member_inflating_past_the_limit_is_cut_off_whatever_it_declares() {
             inspector::wheel::map_binary_members_within(wheel, 32 << 20, 2, &|name, bytes| {
                 (
                     name.to_string(),
-                    bytes.map(|b| b.len()).map_err(|e| e.to_string()),
+                    bytes
+                        .and_then(|b| b.all().map(<[u8]>::len))
+                        .map_err(|e| e.to_string()),
                 )
             })
             .unwrap();
