@@ -72,8 +72,8 @@ fn the_headers_alone_say_what_the_full_parse_says() {
         let data = std::fs::read(&fixture.path).unwrap();
         let path = fixture.path.display();
         let full = read(fixture);
-        let headers = binary::parse_headers(&data.as_slice())
-            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let headers =
+            binary::parse_headers(&data.as_slice()).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_eq!(headers.format, full.format, "{path}");
         let identity = |b: &Binary| -> Vec<(Arch, u8, bool)> {
             b.slices

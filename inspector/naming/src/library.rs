@@ -97,12 +97,18 @@ mod tests {
     #[test]
     fn elsewhere_the_bytes_decide() {
         // Modules, and libraries beside them.
-        assert_eq!(vendored("numpy/_core/_multiarray_umath.cpython-312-x86_64-linux-gnu.so"), None);
+        assert_eq!(
+            vendored("numpy/_core/_multiarray_umath.cpython-312-x86_64-linux-gnu.so"),
+            None
+        );
         assert_eq!(vendored("pyarrow/libarrow_python.so.2200"), None);
         assert_eq!(vendored("libfoo.so"), None);
         // A package whose name merely contains `libs`; a directory below a
         // vendored one, which no tool makes (the parent alone is looked at).
-        assert_eq!(vendored("pylibs/_speedups.cpython-312-x86_64-linux-gnu.so"), None);
+        assert_eq!(
+            vendored("pylibs/_speedups.cpython-312-x86_64-linux-gnu.so"),
+            None
+        );
         assert_eq!(vendored("mylibs/x.so"), None);
         assert_eq!(vendored("numpy.libs/sub/x.so"), None);
         assert_eq!(vendored("pkg/dylibs/x.dylib"), None);
