@@ -428,7 +428,7 @@ pub(crate) fn parse_fat_headers(
             .map_err(bad)?
             .arches()
             .iter()
-            .map(|arch| arch.offset().into())
+            .map(|arch| arch.offset())
             .collect(),
         _ => MachOFatFile32::parse(data)
             .map_err(bad)?

@@ -104,7 +104,7 @@ fn distribution(dist_info: &Path) -> Vec<Floor> {
     };
     read("RECORD")
         .lines()
-        .filter_map(|line| record_path(line))
+        .filter_map(record_path)
         .filter(|path| crate::input::is_binary_name(path))
         .map(|path| Floor {
             path: root.join(path),

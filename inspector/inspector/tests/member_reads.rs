@@ -234,7 +234,7 @@ fn a_vendored_library_is_inflated_no_further_than_its_headers() {
     let installed = dir.path().join(VENDORED);
     std::fs::create_dir_all(installed.parent().unwrap()).unwrap();
     std::fs::write(&installed, &library).unwrap();
-    let outcome = inspector::inspect_paths(&[installed.clone()], &Options::default());
+    let outcome = inspector::inspect_paths(std::slice::from_ref(&installed), &Options::default());
     let mut on_disk = outcome.files[0].clone();
     on_disk.path = report.path.clone();
     assert_eq!(&on_disk, report);

@@ -67,12 +67,14 @@ proptest! {
         // Windows' own ambiguity: a debug build loads module `spam` from
         // `spam_d.pyd`, a release build module `spam_d` from the same name
         // (Python/dynload_win.c). The longer suffix, the debug reading, wins.
-        if rule.platform == Platform::Windows && !build.debug && module.len() > 2 {
-            if let Some(stem) = module.strip_suffix("_d") {
-                prop_assert_eq!(&file.module, stem, "{}", name);
-                prop_assert!(file.windows_debug, "{}", name);
-                return Ok(());
-            }
+        if rule.platform == Platform::Windows
+            && !build.debug
+            && module.len() > 2
+            && let Some(stem) = module.strip_suffix("_d")
+        {
+            prop_assert_eq!(&file.module, stem, "{}", name);
+            prop_assert!(file.windows_debug, "{}", name);
+            return Ok(());
         }
         prop_assert_eq!(&file.module, &module, "{}", name);
         prop_assert_eq!(&file.suffix, &suffix);

@@ -164,7 +164,7 @@ pub fn goblin(data: &[u8]) -> Result<Goblin, String> {
             let mut slices = Vec::new();
             let mut chained = Vec::new();
             let arches = fat.arches().map_err(|e| e.to_string())?;
-            for (arch, slice) in arches.iter().zip(fat.into_iter()) {
+            for (arch, slice) in arches.iter().zip(&fat) {
                 match slice.map_err(|e| e.to_string())? {
                     SingleArch::MachO(macho) => {
                         let macho_data = arch.slice(data);
