@@ -305,7 +305,14 @@ fn a_reinit_crash_names_the_hosts_frames_without_debug_info() {
     assert!(stripped.status.success(), "{stripped:?}");
     let aborting = sample("abort_reinit");
     let output = Command::new(&host)
-        .args(["check", "--scenario", "reinit", "--format", "json", "--python"])
+        .args([
+            "check",
+            "--scenario",
+            "reinit",
+            "--format",
+            "json",
+            "--python",
+        ])
         .arg(&python312().executable)
         .arg(&aborting)
         .output()
