@@ -30,3 +30,6 @@ pub use report::{
 };
 pub use scenarios::import::gil_required::summary_line as gil_required_summary;
 pub use scenarios::reinit::host_main;
+/// `--no-cache`: the on-disk caches of interpreter facts and reinit
+/// baselines, on or off for the rest of the process.
+pub use interpreters::cache::set_enabled as set_cache_enabled;
