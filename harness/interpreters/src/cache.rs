@@ -75,8 +75,9 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-fn entry_path(kind: &str, key: &str) -> Option<PathBuf> {
-    Some(root()?.join(kind).join(format!("{:016x}.json", fnv1a(key.as_bytes()))))
+fn entry_path(root: &Path, kind: &str, key: &str) -> PathBuf {
+    root.join(kind)
+        .join(format!("{:016x}.json", fnv1a(key.as_bytes())))
 }
 
 /// The value kept under `key` in the cache `kind`, if any and readable.
@@ -84,9 +85,13 @@ pub fn read<T: DeserializeOwned>(kind: &str, key: &Value) -> Option<T> {
     if !enabled() {
         return None;
     }
+    read_in(&root()?, kind, key)
+}
+
+fn read_in<T: DeserializeOwned>(root: &Path, kind: &str, key: &Value) -> Option<T> {
     let key = serde_json::to_string(key).ok()?;
     let mut text = String::new();
-    std::fs::File::open(entry_path(kind, &key)?)
+    std::fs::File::open(entry_path(root, kind, &key))
         .ok()?
         // An entry is small; a huge file is not ours.
         .take(1 << 20)
@@ -105,12 +110,14 @@ pub fn write<T: Serialize>(kind: &str, key: &Value, value: &T) {
     if !enabled() {
         return;
     }
-    let _ = try_write(kind, key, value);
+    if let Some(root) = root() {
+        let _ = write_in(&root, kind, key, value);
+    }
 }
 
-fn try_write<T: Serialize>(kind: &str, key: &Value, value: &T) -> Option<()> {
+fn write_in<T: Serialize>(root: &Path, kind: &str, key: &Value, value: &T) -> Option<()> {
     let key = serde_json::to_string(key).ok()?;
-    let path = entry_path(kind, &key)?;
+    let path = entry_path(root, kind, &key);
     let dir = path.parent()?;
     std::fs::create_dir_all(dir).ok()?;
     let entry = serde_json::json!({ "key": key, "value": value });
@@ -233,4 +240,91 @@ fn depends_on(python: &Path, interpreter: &Interpreter) -> Vec<PathBuf> {
     files.sort();
     files.dedup();
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_entry_is_read_back_only_under_its_own_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = json!({"a": 1});
+        assert_eq!(read_in::<Vec<u32>>(dir.path(), "k", &key), None);
+        write_in(dir.path(), "k", &key, &vec![1u32, 2]).unwrap();
+        assert_eq!(read_in(dir.path(), "k", &key), Some(vec![1u32, 2]));
+        assert_eq!(read_in::<Vec<u32>>(dir.path(), "k", &json!({"a": 2})), None);
+        assert_eq!(read_in::<Vec<u32>>(dir.path(), "other", &key), None);
+        // Same file name, another key inside (a collision): a miss.
+        let path = entry_path(dir.path(), "k", &key.to_string());
+        std::fs::write(&path, json!({"key": "{}", "value": [1]}).to_string()).unwrap();
+        assert_eq!(read_in::<Vec<u32>>(dir.path(), "k", &key), None);
+    }
+
+    #[test]
+    fn a_corrupt_or_unreadable_entry_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = json!("k");
+        write_in(dir.path(), "k", &key, &3u32).unwrap();
+        let path = entry_path(dir.path(), "k", &key.to_string());
+        let whole = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &whole[..whole.len() / 2]).unwrap();
+        assert_eq!(read_in::<u32>(dir.path(), "k", &key), None);
+        // A value of another layout.
+        std::fs::write(&path, json!({"key": key.to_string(), "value": "x"}).to_string()).unwrap();
+        assert_eq!(read_in::<u32>(dir.path(), "k", &key), None);
+        // A directory where the file should be.
+        std::fs::remove_file(&path).unwrap();
+        std::fs::create_dir(&path).unwrap();
+        assert_eq!(read_in::<u32>(dir.path(), "k", &key), None);
+        assert_eq!(write_in(dir.path(), "k", &key, &3u32), None);
+    }
+
+    #[test]
+    fn writers_at_the_same_time_leave_a_whole_entry_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = json!("shared");
+        std::thread::scope(|scope| {
+            for n in 0..8u32 {
+                let root = dir.path();
+                let key = &key;
+                scope.spawn(move || {
+                    for _ in 0..20 {
+                        write_in(root, "k", key, &vec![n; 1000]).unwrap();
+                        let read: Vec<u32> = read_in(root, "k", key).unwrap();
+                        assert!(read.len() == 1000 && read.iter().all(|v| *v == read[0]));
+                    }
+                });
+            }
+        });
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("k"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn a_file_rewritten_in_place_has_a_new_identity() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pyvenv.cfg");
+        let absent = identity(&path);
+        std::fs::write(&path, "home = /a\n").unwrap();
+        let first = identity(&path);
+        assert_ne!(absent, first);
+        assert_eq!(first, identity(&path));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&path, "home = /b\n").unwrap();
+        assert_ne!(first, identity(&path));
+    }
+
+    #[test]
+    fn scripts_are_asked_every_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("python");
+        std::fs::write(&script, "#!/bin/sh\nexec python3 \"$@\"\n").unwrap();
+        assert_eq!(probe_key(&script), None);
+        assert_eq!(probe_key(Path::new("python3")), None);
+    }
 }

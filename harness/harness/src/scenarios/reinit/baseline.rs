@@ -197,3 +197,29 @@ fn measure(
     }
     Ok(left)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_directory_changes_its_state_with_what_a_runtime_runs_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path();
+        let pause = || std::thread::sleep(std::time::Duration::from_millis(20));
+        let empty = site_state(site);
+        assert_eq!(empty, site_state(site));
+        std::fs::write(site.join("a.pth"), "import os\n").unwrap();
+        let with_pth = site_state(site);
+        assert_ne!(empty, with_pth);
+        pause();
+        // Edited in place: the listing is the same, the file is not.
+        std::fs::write(site.join("a.pth"), "import sys\n").unwrap();
+        let edited = site_state(site);
+        assert_ne!(with_pth, edited);
+        pause();
+        // Any install changes the listing.
+        std::fs::create_dir(site.join("package")).unwrap();
+        assert_ne!(edited, site_state(site));
+    }
+}
