@@ -20,6 +20,9 @@ pub mod report;
 pub mod scenarios;
 pub mod verdict;
 
+/// `--no-cache`: the on-disk caches of interpreter facts and reinit
+/// baselines, on or off for the rest of the process.
+pub use interpreters::cache::set_enabled as set_cache_enabled;
 pub use plan::{Options, Step, check, check_with};
 pub use probe::{Target, Workload};
 pub use process::reaper::stop_children_on_termination;
@@ -30,6 +33,3 @@ pub use report::{
 };
 pub use scenarios::import::gil_required::summary_line as gil_required_summary;
 pub use scenarios::reinit::host_main;
-/// `--no-cache`: the on-disk caches of interpreter facts and reinit
-/// baselines, on or off for the rest of the process.
-pub use interpreters::cache::set_enabled as set_cache_enabled;

@@ -140,7 +140,10 @@ pub fn probe(python: &Path) -> Result<Interpreter, crate::ProbeError> {
         return crate::probe(python);
     };
     if let Some(kept) = read::<Kept>("interpreters", &key)
-        && kept.depends.iter().all(|(path, was)| identity(path) == *was)
+        && kept
+            .depends
+            .iter()
+            .all(|(path, was)| identity(path) == *was)
     {
         return Ok(kept.interpreter);
     }
@@ -179,7 +182,10 @@ fn probe_key(python: &Path) -> Option<Value> {
     let given = std::path::absolute(python).ok()?;
     let real = given.canonicalize().ok()?;
     let mut head = [0u8; 4];
-    std::fs::File::open(&real).ok()?.read_exact(&mut head).ok()?;
+    std::fs::File::open(&real)
+        .ok()?
+        .read_exact(&mut head)
+        .ok()?;
     if &head != b"\x7fELF" {
         return None;
     }
@@ -272,7 +278,11 @@ mod tests {
         std::fs::write(&path, &whole[..whole.len() / 2]).unwrap();
         assert_eq!(read_in::<u32>(dir.path(), "k", &key), None);
         // A value of another layout.
-        std::fs::write(&path, json!({"key": key.to_string(), "value": "x"}).to_string()).unwrap();
+        std::fs::write(
+            &path,
+            json!({"key": key.to_string(), "value": "x"}).to_string(),
+        )
+        .unwrap();
         assert_eq!(read_in::<u32>(dir.path(), "k", &key), None);
         // A directory where the file should be.
         std::fs::remove_file(&path).unwrap();

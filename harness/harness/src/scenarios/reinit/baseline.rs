@@ -131,7 +131,10 @@ fn disk_key(
             [
                 prefix.join("lib").join(&version).join("site-packages"),
                 prefix.join("lib/python3/dist-packages"),
-                prefix.join("local/lib").join(&version).join("dist-packages"),
+                prefix
+                    .join("local/lib")
+                    .join(&version)
+                    .join("dist-packages"),
             ]
         })
         .map(|dir| site_state(&dir))
