@@ -31,7 +31,7 @@ impl<'a> Early<'a> {
             for interpreter in interpreters {
                 let version = interpreter.version.feature();
                 if Scenario::Reinit.unavailable_on(version).is_none()
-                    && !baselines.iter().any(|b| *b == interpreter)
+                    && !baselines.contains(&interpreter)
                 {
                     baselines.push(interpreter);
                 }
