@@ -128,6 +128,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
             return Ok(2);
         }
     };
+    harness::set_cache_enabled(!args.settings.no_cache);
     let options = match options(args.settings, &gate.config, &gate.cwd) {
         Ok(options) => options,
         Err(why) => {

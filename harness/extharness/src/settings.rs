@@ -77,6 +77,10 @@ pub struct CheckSettings {
     /// use of freed memory and allocations without the GIL become findings.
     #[arg(long)]
     pub malloc_debug: bool,
+    /// Neither read nor write the caches of interpreter facts and reinit
+    /// baselines kept across runs (`$XDG_CACHE_HOME/extinspect/`).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// `--scenario`'s choices, from the harness's own list.

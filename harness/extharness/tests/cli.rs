@@ -440,3 +440,56 @@ fn the_users_virtual_environment_is_the_default() {
         );
     }
 }
+
+/// What a run keeps under `$XDG_CACHE_HOME/extinspect` (the interpreter's
+/// answer, the reinit baseline), nothing under `--no-cache`; a run that
+/// finds the cache, or a damaged one, reports the same.
+#[test]
+fn the_caches_are_kept_under_xdg_cache_home_and_no_cache_keeps_none() {
+    let clean = sample("clean_multiphase");
+    let run = |cache: &Path, extra: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_extharness"))
+            .arg("check")
+            .args(extra)
+            .args(["--scenario", "reinit", "--format", "json", "--python"])
+            .arg(&python312().executable)
+            .arg(&clean)
+            .env("XDG_CACHE_HOME", cache)
+            .output()
+            .expect("running extharness");
+        assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let scenarios = &report["modules"][0]["interpreters"][0]["scenarios"];
+        let outcomes: Vec<String> = scenarios
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| format!("{} {}", s["name"], s["outcome"]))
+            .collect();
+        outcomes
+    };
+    let entries = |dir: &Path| -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        for kind in ["interpreters", "reinit-baselines"] {
+            if let Ok(read) = std::fs::read_dir(dir.join("extinspect").join(kind)) {
+                found.extend(read.map(|e| e.unwrap().path()));
+            }
+        }
+        found
+    };
+    let expected = vec![
+        "\"import\" \"passed\"".to_string(),
+        "\"reinit\" \"passed\"".to_string(),
+    ];
+    let cache = tempfile::tempdir().unwrap();
+    assert_eq!(run(cache.path(), &["--no-cache"]), expected);
+    assert!(entries(cache.path()).is_empty());
+    assert_eq!(run(cache.path(), &[]), expected);
+    let kept = entries(cache.path());
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert_eq!(run(cache.path(), &[]), expected);
+    for entry in &kept {
+        std::fs::write(entry, "{ damaged").unwrap();
+    }
+    assert_eq!(run(cache.path(), &[]), expected);
+}

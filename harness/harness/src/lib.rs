@@ -20,6 +20,9 @@ pub mod report;
 pub mod scenarios;
 pub mod verdict;
 
+/// `--no-cache`: the on-disk caches of interpreter facts and reinit
+/// baselines, on or off for the rest of the process.
+pub use interpreters::cache::set_enabled as set_cache_enabled;
 pub use plan::{Options, Step, Versions, check, check_with};
 pub use probe::{Target, Workload};
 pub use process::reaper::stop_children_on_termination;

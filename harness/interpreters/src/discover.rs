@@ -89,7 +89,7 @@ pub fn discover(explicit: &[PathBuf]) -> Discovery {
             .iter()
             .map(|c| {
                 scope.spawn(move || match &c.found_as {
-                    Ok(_) => probe(&c.path).map_err(|err| err.reason()),
+                    Ok(_) => crate::cache::probe(&c.path).map_err(|err| err.reason()),
                     Err(reason) => Err(reason.clone()),
                 })
             })

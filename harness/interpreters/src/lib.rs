@@ -4,6 +4,7 @@
 //! `PATH` and explicit paths; each is asked what it is by running an embedded probe
 //! (`probe.py`) that answers in JSON, so nothing is guessed from file names.
 
+pub mod cache;
 mod discover;
 mod error;
 mod interpreter;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::{Interpreter, Origin, ProbeError};
 
-const PROBE: &str = include_str!("probe.py");
+pub(crate) const PROBE: &str = include_str!("probe.py");
 
 /// How long an interpreter has to answer (it takes 20 to 50 ms; a cold
 /// start of a debug build on a loaded machine, a few seconds). One that

@@ -5,6 +5,7 @@
 //! report assembled in a stable order.
 
 mod dist;
+mod early;
 mod inputs;
 mod names;
 mod once;
@@ -529,8 +530,19 @@ fn run_units(
     });
     let wake = Condvar::new();
     progress(Step::Queued(units.len()));
+    let early = early::Early::new(
+        units.iter().map(|unit| match venvs.get(&unit.interpreter) {
+            Some(Ok(venv)) if placed[unit].in_venv => &venv.interpreter,
+            _ => &interpreters[unit.interpreter],
+        }),
+        &options.scenarios,
+        &options.settings,
+    );
     let worker = || {
         loop {
+            if early.run_one(&options.settings) {
+                continue;
+            }
             let (unit, scenario) = {
                 let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
                 loop {
@@ -567,16 +579,15 @@ fn run_units(
                 let version = interpreters[unit.interpreter].version.feature();
                 // `import` always runs first; asked for again, it would
                 // queue itself after every success.
-                let next_ones = options.scenarios.iter().filter(|s| **s != Scenario::Import);
-                for next in next_ones {
-                    match unavailable(*next, version, &options.settings) {
+                for next in early::longest_first(&options.scenarios) {
+                    match unavailable(next, version, &options.settings) {
                         None => {
-                            s.queue.push_back((unit, *next));
+                            s.queue.push_back((unit, next));
                             progress(Step::Queued(1));
                         }
                         Some(reason) => {
                             s.results
-                                .insert((unit, *next), Judged::skipped(*next, reason));
+                                .insert((unit, next), Judged::skipped(next, reason));
                         }
                     }
                 }

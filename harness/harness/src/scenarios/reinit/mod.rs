@@ -37,6 +37,7 @@ use crate::verdict::reinit_crash::ReinitCrash;
 use crate::verdict::{Context, Judged, import_error, judge};
 use records::HostReport;
 
+pub(crate) use baseline::warm;
 pub use host::host_main;
 pub use judge::judge_result;
 
@@ -60,6 +61,8 @@ const CYCLE_SOURCE: &str = include_str!("cycle.py");
 const WARMUPS: u32 = 2;
 /// Measured cycles: every one must leak for `reinit-leak`.
 const MEASURED: u32 = 3;
+/// Every run of the host: warm-ups and measured cycles.
+const CYCLES: u32 = WARMUPS + MEASURED;
 
 #[derive(Debug, Error)]
 pub(crate) enum ReinitError {
@@ -89,7 +92,7 @@ pub(crate) fn run(
         // cannot be embedded by anyone.
         return Judged::skipped(Scenario::Reinit, &ReinitError::NoLibpython.to_string());
     };
-    let (warmups, cycles) = (WARMUPS, WARMUPS + MEASURED);
+    let (warmups, cycles) = (WARMUPS, CYCLES);
     let baseline = match baseline::get(interpreter, libpython, host, settings, cycles) {
         Ok(baseline) => baseline,
         Err(why) => return failed(&why),
