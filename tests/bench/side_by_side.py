@@ -383,7 +383,7 @@ def padded_wheels(source, minor):
 
 
 def did_extinspect(text):
-    m = re.search(r"\d+ files? inspected \(\d+ extension modules?, \d+ other, \d+ unreadable\)", text)
+    m = re.search(r"\d+ files? inspected \([^)]*\)", text)
     return m.group(0) if m else "?"
 
 
