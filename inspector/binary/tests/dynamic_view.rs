@@ -3,8 +3,7 @@
 //! static symbol table must be the same, on every ELF file at hand that is
 //! built the way a loader expects.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+mod real_binaries;
 
 use binary::{Binary, Reach, Source};
 
@@ -53,71 +52,16 @@ fn compare(label: &str, data: &[u8], failures: &mut Vec<String>) -> Option<bool>
     Some(true)
 }
 
-fn files(dir: &Path, wanted: &dyn Fn(&Path) -> bool, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() && !path.is_symlink() {
-            files(&path, wanted, found);
-        } else if wanted(&path) {
-            found.push(path);
-        }
-    }
-}
-
 #[test]
 fn dynamic_view_matches_the_full_parse() {
     let mut failures = Vec::new();
     let mut agreed = 0;
-    let mut paths = Vec::new();
-    let pyenv = std::env::var_os("PYENV_ROOT")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".pyenv")));
-    if let Some(pyenv) = pyenv {
-        files(
-            &pyenv.join("versions"),
-            &|p| {
-                p.extension().is_some_and(|e| e == "so")
-                    && p.to_string_lossy().contains("lib-dynload")
-            },
-            &mut paths,
-        );
-    }
-    for path in &paths {
-        let data = std::fs::read(path).unwrap();
-        agreed +=
-            usize::from(compare(&path.display().to_string(), &data, &mut failures) == Some(true));
-    }
-    let mut wheels = Vec::new();
-    if let Some(home) = std::env::var_os("HOME") {
-        files(
-            &Path::new(&home).join(".cache/extinspect/realworld-wheels"),
-            &|p| p.extension().is_some_and(|e| e == "whl"),
-            &mut wheels,
-        );
-    }
-    for wheel in &wheels {
-        let Ok(mut archive) = zip::ZipArchive::new(std::fs::File::open(wheel).unwrap()) else {
-            continue;
-        };
-        for index in 0..archive.len() {
-            let mut member = archive.by_index(index).unwrap();
-            let name = member.name().unwrap_or_default().to_string();
-            if !name.ends_with(".so") || !member.is_file() {
-                continue;
-            }
-            let mut data = Vec::new();
-            member.read_to_end(&mut data).unwrap();
-            let label = format!("{}!{name}", wheel.display());
-            agreed += usize::from(compare(&label, &data, &mut failures) == Some(true));
-        }
-    }
+    let found = real_binaries::each(&|name: &str| name.ends_with(".so"), &mut |label, data| {
+        agreed += usize::from(compare(label, data, &mut failures) == Some(true));
+    });
     eprintln!("dynamic view: {agreed} ELF files agree with the full parse");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    if paths.is_empty() && wheels.is_empty() {
+    if !found {
         eprintln!("SKIPPED: no lib-dynload modules and no cached wheels to compare on");
     }
 }
