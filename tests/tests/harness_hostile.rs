@@ -70,6 +70,17 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Exit status 2, and what could not be read said once: in its place in
+/// the text report on stdout, `{path}\n  error: {message}`, and not again on
+/// stderr (a machine format gets it there; `unreadable` checks that too).
+fn reported_in_place(output: &Output, path: &Path, message: &str) {
+    let (out, err) = (stdout(output), stderr(output));
+    assert_eq!(output.status.code(), Some(2), "{err}\n{out}");
+    assert_eq!(err, "", "nothing on stderr\n{out}");
+    let place = format!("{}\n  error: {message}", path.display());
+    assert_eq!(out.matches(&place).count(), 1, "{place} once in:\n{out}");
+}
+
 /// Exit status 2, exactly one line on stderr, and it is `expected`.
 fn one_error(output: &Output, expected: &str) {
     let (out, err) = (stdout(output), stderr(output));
@@ -261,11 +272,14 @@ fn nothing_a_module_starts_survives_an_interrupted_run() {
 /// Every child (the probe, the scenario interpreters, the reinit host)
 /// runs with HOME, TMPDIR and its working directory in a private
 /// directory, removed afterwards; nothing lands in the user's home or
-/// working directory, and nothing of the harness is left in TMPDIR.
+/// working directory, and nothing of the harness is left in TMPDIR. The one
+/// thing kept is the documented cache (docs/harness.md, "Caches"): the
+/// interpreters' facts and the reinit baselines, under `$XDG_CACHE_HOME`.
 #[test]
 fn children_live_in_private_directories_removed_afterwards() {
     let (dir, module) = hostile("record_dirs");
     let home = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
     let cwd = tempfile::tempdir().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let tmp_root = tmp.path().canonicalize().unwrap();
@@ -292,6 +306,7 @@ fn children_live_in_private_directories_removed_afterwards() {
         .arg(&wrapper)
         .arg(&module)
         .env("HOME", home.path())
+        .env("XDG_CACHE_HOME", cache.path())
         .env("TMPDIR", tmp.path())
         .current_dir(cwd.path())
         .stdin(Stdio::null()));
@@ -335,6 +350,14 @@ fn children_live_in_private_directories_removed_afterwards() {
             .collect();
         assert!(left.is_empty(), "left in {what}: {left:?}");
     }
+    // (A script given as --python, as here, is asked again every run.)
+    let mut kept: Vec<String> = fs::read_dir(cache.path().join("extinspect"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    kept.sort();
+    assert_eq!(kept, ["reinit-baselines"]);
 }
 
 // Interpreters that cannot be used.
@@ -483,11 +506,14 @@ fn unreadable(bad: &Path, reason: &str, wrap: Option<&[&str]>) {
         command = wrapped;
     }
     let output = run(&mut command);
+    reported_in_place(&output, bad, &format!("cannot read: {reason}"));
+    clean_was_checked(&output);
+    // A report for a machine leaves stdout to it: the line goes to stderr.
+    let output = run(command.arg("--format").arg("json"));
     one_error(
         &output,
         &format!("extharness: {}: cannot read: {reason}", bad.display()),
     );
-    clean_was_checked(&output);
 }
 
 #[test]
@@ -653,19 +679,23 @@ fn a_wheel_that_does_not_fit_in_tmpdir_is_one_line_and_the_others_still_run() {
     ) else {
         return;
     };
-    let err = stderr(&output);
+    // Said once, in its place in the text report.
+    let (out, err) = (stdout(&output), stderr(&output));
+    assert_eq!(output.status.code(), Some(2), "{err}\n{out}");
+    assert_eq!(err, "", "nothing on stderr\n{out}");
     let expected = format!(
-        "extharness: {}: cannot extract demo/data.bin into {}/extharness-wheel-",
+        "{}\n  error: cannot extract demo/data.bin into {}/extharness-wheel-",
         wheel.display(),
         mount.display()
     );
-    assert!(err.starts_with(&expected), "{err}");
+    let at = out
+        .find(&expected)
+        .unwrap_or_else(|| panic!("{expected} in:\n{out}"));
+    let line = out[at..].lines().nth(1).unwrap();
     assert!(
-        err.trim_end()
-            .ends_with(": No space left on device (os error 28)"),
-        "{err}"
+        line.ends_with(": No space left on device (os error 28)"),
+        "{line}"
     );
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert_eq!(out.matches(&expected).count(), 1, "{out}");
     clean_was_checked(&output);
 }
