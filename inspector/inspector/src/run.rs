@@ -215,7 +215,7 @@ fn inspect_candidate(
                 let name = file_name(path);
                 let label = display(path);
                 let reports = guarded_many(label.clone(), || {
-                    wheel_reports(&label, &name, &bytes, options, member_workers, inspect)
+                    wheel_reports_read(&label, &name, &bytes, options, member_workers, inspect).0
                 });
                 (reports, false)
             }
@@ -254,17 +254,6 @@ pub fn inspect_wheel_bytes(
     options: &Options,
 ) -> Vec<FileReport> {
     inspect_wheel_bytes_read(label, file_name, bytes, options).0
-}
-
-fn wheel_reports(
-    label: &str,
-    file_name: &str,
-    bytes: &[u8],
-    options: &Options,
-    workers: usize,
-    inspect: &Inspect,
-) -> Vec<FileReport> {
-    wheel_reports_read(label, file_name, bytes, options, workers, inspect).0
 }
 
 fn wheel_reports_read(
