@@ -635,11 +635,7 @@ fn c_samples_in_subinterpreters_are_what_their_headers_say() {
         "singlephase_no_setgil" => json!(["add"]),
         _ => json!([]),
     };
-    let samples = sample_modules::catalog().unwrap();
-    let importable = samples
-        .iter()
-        .filter(|s| s.language == Language::C && !s.harness.iter().any(|e| e.id == "import-error"));
-    for sample in importable {
+    for sample in importable_c_samples() {
         on_every_interpreter(&sample.id, |py, corpus, module| {
             let expected: BTreeSet<&str> = sample
                 .harness_expected_on(py.version)
@@ -682,6 +678,15 @@ fn every_c_sample_has_a_proof_here() {
     }
 }
 
+/// The C samples whose headers expect them to import.
+fn importable_c_samples() -> Vec<sample_modules::Sample> {
+    sample_modules::catalog()
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.language == Language::C && !s.harness.iter().any(|e| e.id == "import-error"))
+        .collect()
+}
+
 /// The slot exists from 3.13; earlier versions have nothing to read.
 fn has_gil_slot(py: &interpreters::Interpreter) -> bool {
     py.version.feature() >= (3, 13)
@@ -695,11 +700,7 @@ fn has_gil_slot(py: &interpreters::Interpreter) -> bool {
 /// is undecided there, and its header expects nothing.
 #[test]
 fn c_samples_declare_gil_not_used_exactly_when_their_headers_expect_no_gil_required() {
-    let samples = sample_modules::catalog().unwrap();
-    let importable = samples
-        .iter()
-        .filter(|s| s.language == Language::C && !s.harness.iter().any(|e| e.id == "import-error"));
-    for sample in importable {
+    for sample in importable_c_samples() {
         on_every_interpreter(&sample.id, |py, corpus, module| {
             let required = sample
                 .harness_expected_on(py.version)

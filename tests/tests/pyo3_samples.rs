@@ -16,6 +16,15 @@ const PYCLASS: &str = include_str!("proofs/pyo3_pyclass.py");
 const LEAK: &str = include_str!("proofs/pyo3_leak.py");
 const SUBINTERPRETERS: &str = include_str!("proofs/pyo3_subinterpreters.py");
 
+/// Every PyO3 sample, for the proofs that hold for all of them.
+const SAMPLES: [&str; 5] = [
+    "pyo3_clean",
+    "pyo3_pyclass",
+    "pyo3_leak",
+    "pyo3_gil_not_used",
+    "pyo3_gil_used",
+];
+
 /// `facts[key] == want`, else a message naming the key.
 fn expect(facts: &Value, key: &str, want: Value) -> Result<(), String> {
     let got = &facts[key];
@@ -100,13 +109,7 @@ fn pyo3_leak_leaks_one_reference_per_call() {
 /// (3.12+)` says, and before 3.12 nothing refuses it.
 #[test]
 fn pyo3_samples_in_subinterpreters() {
-    for id in [
-        "pyo3_clean",
-        "pyo3_pyclass",
-        "pyo3_leak",
-        "pyo3_gil_not_used",
-        "pyo3_gil_used",
-    ] {
+    for id in SAMPLES {
         on_every_interpreter(id, |interp, corpus, module| {
             let facts = common::facts(
                 interp,
@@ -156,13 +159,7 @@ fn pyo3_samples_declare_what_gil_used_says() {
         "pyo3_gil_used" => "Py_MOD_GIL_USED",
         _ => "Py_MOD_GIL_NOT_USED",
     };
-    for id in [
-        "pyo3_clean",
-        "pyo3_pyclass",
-        "pyo3_leak",
-        "pyo3_gil_not_used",
-        "pyo3_gil_used",
-    ] {
+    for id in SAMPLES {
         on_every_interpreter(id, |interp, corpus, module| {
             let required = harness_says(module, interp, "gil-required");
             if interp.version.feature() < (3, 13) {

@@ -51,4 +51,21 @@ impl Paint {
     pub fn faint(self, text: &str) -> String {
         self.apply(Style::new().dimmed(), text)
     }
+
+    /// One finding in `--format concise`, the same in both tools (ruff's
+    /// layout): `path: check [severity] message`, the message's first line.
+    pub fn concise_line(
+        self,
+        path: &str,
+        check: &str,
+        severity: Severity,
+        message: &str,
+    ) -> String {
+        format!(
+            "{path}: {} [{}] {}",
+            self.strong(check),
+            self.severity(severity),
+            message.lines().next().unwrap_or("")
+        )
+    }
 }

@@ -147,13 +147,8 @@ pub fn concise(report: &PytestReport, paint: Paint) -> String {
         .flat_map(|t| t.findings.iter().map(move |f| (t.nodeid.as_str(), f)))
         .chain(report.findings.iter().map(|f| (crate::gate::SESSION, f)));
     for (label, finding) in findings {
-        let _ = writeln!(
-            out,
-            "{label}: {} [{}] {}",
-            paint.strong(finding.check),
-            paint.severity(finding.severity),
-            finding.message.lines().next().unwrap_or("")
-        );
+        let line = paint.concise_line(label, finding.check, finding.severity, &finding.message);
+        let _ = writeln!(out, "{line}");
     }
     tally(&mut out, report);
     out

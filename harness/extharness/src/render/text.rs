@@ -83,15 +83,9 @@ pub fn concise(report: &Report, paint: Paint) -> String {
         let labels = group::labels(module);
         for group in group::groups(module) {
             let finding = group.finding;
-            let _ = writeln!(
-                out,
-                "{}: {} [{}] on {}: {}",
-                module.path,
-                paint.strong(finding.check),
-                paint.severity(finding.severity),
-                group::on(&group.on, &labels),
-                finding.message.lines().next().unwrap_or("")
-            );
+            let message = format!("on {}: {}", group::on(&group.on, &labels), finding.message);
+            let line = paint.concise_line(&module.path, finding.check, finding.severity, &message);
+            let _ = writeln!(out, "{line}");
         }
     }
     summary(&mut out, report);

@@ -35,14 +35,13 @@ pub fn concise(outcome: &Outcome, paint: Paint) -> String {
     let mut out = String::new();
     for file in &outcome.files {
         for finding in &file.findings {
-            let _ = writeln!(
-                out,
-                "{}: {} [{}] {}",
-                file.path,
-                paint.strong(finding.check),
-                paint.severity(finding.severity),
-                finding.message.lines().next().unwrap_or("")
+            let line = paint.concise_line(
+                &file.path,
+                finding.check,
+                finding.severity,
+                &finding.message,
             );
+            let _ = writeln!(out, "{line}");
         }
     }
     summary(outcome, &mut out);
